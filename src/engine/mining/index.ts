@@ -1,0 +1,6 @@
+export type { Baskets } from './baskets.js'
+export { basketsFromArrays, basketCount } from './baskets.js'
+export { ItemsetTable } from './itemset-table.js'
+export { mineFrequentItemsets, MAX_ITEMSET_SIZE } from './frequent-itemsets.js'
+export type { FrequentItemsets, MiningOptions } from './frequent-itemsets.js'
+export { readBasketFile, parseBasketLines } from './read-basket-lines.js'
