@@ -4,13 +4,13 @@
 import { readFile } from 'node:fs/promises'
 import type { Baskets } from './baskets.js'
 
-export async function readBasketFile (path: string): Promise<Baskets> {
+export async function readBasketFile (path: string | URL): Promise<Baskets> {
   return parseBasketLines(await readFile(path))
 }
 
 export function parseBasketLines (bytes: Uint8Array): Baskets {
-  let items = new Int32Array(1 << 16)
-  let offsets = new Int32Array(1 << 12)
+  let items: Int32Array<ArrayBuffer> = new Int32Array(1 << 16)
+  let offsets: Int32Array<ArrayBuffer> = new Int32Array(1 << 12)
   let itemsLen = 0
   let basketsLen = 0
   let basketStart = 0
@@ -57,7 +57,7 @@ export function parseBasketLines (bytes: Uint8Array): Baskets {
   return { offsets: offsets.slice(0, basketsLen + 1), items: items.slice(0, itemsLen), itemCount: maxId + 1 }
 }
 
-function grow (a: Int32Array): Int32Array {
+function grow (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2)
   b.set(a)
   return b
