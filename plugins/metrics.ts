@@ -1,0 +1,115 @@
+// Prometheus metrics for operators (prom-client): what uploads became, how long jobs ran, how much
+// data went through, how deep the queues are, and how often the stuck-job sweep ran. Each app gets
+// its own registry, so several apps in one process (tests) never collide. Counters are per process;
+// Prometheus sums them across instances. Queue depth is read from pg-boss's table at scrape time, so
+// it is the same fleet-wide number on every instance.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export type UploadOutcomeLabel =
+  | 'accepted' // 200: stored and queued
+  | 'rejected' // 400/415/422: not a file we can read
+  | 'too_large' // 413
+  | 'conflict' // 409: already processing or in cooldown
+  | 'rate_limited' // 429
+  | 'unauthorized' // 401/403
+  | 'error' // 5xx
+  | 'completed' // job finished with bundles
+  | 'failed' // job ended FAILED (engine said why)
+  | 'timed_out' // the sweep failed it after PROCESSING_TIMEOUT_MINUTES
+
+export interface QueueDepthRow { queue: string, state: string, count: number }
+
+export interface BundleMetrics {
+  registry: Registry
+  uploads: Counter<'outcome'>
+  jobDuration: Histogram<'status'>
+  rowsProcessed: Counter
+  bytesProcessed: Counter
+  sweeps: Counter
+  sweptJobs: Counter
+  queueJobs: Gauge<'queue' | 'state'>
+  /** The worker calls this when an upload reaches COMPLETED or FAILED. */
+  recordJobFinished: (o: { status: 'COMPLETED' | 'FAILED', durationMs: number, rows?: number, bytes?: number }) => void
+  /** The sweep calls this each time it runs, with how many uploads it failed. */
+  recordSweep: (cleaned: number) => void
+}
+
+const PREFIX = 'bundle_api_'
+const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const
+
+export function createMetrics (opts: { queueDepth?: () => Promise<QueueDepthRow[]>, defaultMetrics?: boolean } = {}): BundleMetrics {
+  const registry = new Registry()
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: PREFIX })
+  const uploads = new Counter({
+    name: `${PREFIX}uploads_total`,
+    help: 'Quick-install uploads by outcome: the request answer (accepted, rejected, too_large, conflict, rate_limited, unauthorized, error) and the job result (completed, failed, timed_out).',
+    labelNames: ['outcome'] as const,
+    registers: [registry]
+  })
+  const jobDuration = new Histogram({
+    name: `${PREFIX}job_duration_seconds`,
+    help: 'Wall time of quick-install jobs from worker start to terminal state, by status.',
+    labelNames: ['status'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
+    registers: [registry]
+  })
+  const rowsProcessed = new Counter({ name: `${PREFIX}rows_processed_total`, help: 'CSV data rows read by finished jobs.', registers: [registry] })
+  const bytesProcessed = new Counter({ name: `${PREFIX}bytes_processed_total`, help: 'Upload bytes read by finished jobs.', registers: [registry] })
+  const sweeps = new Counter({ name: `${PREFIX}sweeps_total`, help: 'Stuck-job sweeps this instance ran (scheduled or via the cron route).', registers: [registry] })
+  const sweptJobs = new Counter({ name: `${PREFIX}swept_jobs_total`, help: 'Uploads the sweep marked FAILED after the processing timeout.', registers: [registry] })
+  const queueDepth = opts.queueDepth
+  const queueJobs = new Gauge({
+    name: `${PREFIX}queue_jobs`,
+    help: 'pg-boss jobs by queue and state (read from the database at scrape time; fleet-wide).',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect () {
+      if (queueDepth === undefined) return
+      const rows = await queueDepth()
+      this.reset()
+      const queues = new Set(rows.map((r) => r.queue))
+      // Zero-fill so alerts on e.g. `retry` see 0 rather than a missing series.
+      for (const queue of queues) for (const state of JOB_STATES) this.set({ queue, state }, 0)
+      for (const r of rows) this.set({ queue: r.queue, state: r.state }, r.count)
+    }
+  })
+  for (const outcome of ['accepted', 'rejected', 'completed', 'failed'] as const) uploads.inc({ outcome }, 0)
+  sweeps.inc(0)
+
+  return {
+    registry,
+    uploads,
+    jobDuration,
+    rowsProcessed,
+    bytesProcessed,
+    sweeps,
+    sweptJobs,
+    queueJobs,
+    recordJobFinished ({ status, durationMs, rows, bytes }) {
+      uploads.inc({ outcome: status === 'COMPLETED' ? 'completed' : 'failed' })
+      jobDuration.observe({ status }, durationMs / 1000)
+      if (rows !== undefined && rows > 0) rowsProcessed.inc(rows)
+      if (bytes !== undefined && bytes > 0) bytesProcessed.inc(bytes)
+    },
+    recordSweep (cleaned) {
+      sweeps.inc()
+      if (cleaned > 0) {
+        sweptJobs.inc(cleaned)
+        uploads.inc({ outcome: 'timed_out' }, cleaned)
+      }
+    }
+  }
+}
+
+/** Maps the upload route's HTTP answer to an outcome label. */
+export function uploadOutcomeOf (statusCode: number): UploadOutcomeLabel {
+  if (statusCode >= 200 && statusCode < 300) return 'accepted'
+  if (statusCode === 413) return 'too_large'
+  if (statusCode === 409) return 'conflict'
+  if (statusCode === 429) return 'rate_limited'
+  if (statusCode === 401 || statusCode === 403) return 'unauthorized'
+  if (statusCode >= 500) return 'error'
+  return 'rejected'
+}
