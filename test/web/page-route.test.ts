@@ -1,0 +1,66 @@
+// The page route serves the built page at `/` and nothing else; the page itself is CSP-ready
+// (no inline script or style) and loads nothing from outside the service.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import Fastify from 'fastify'
+import pageRoutes from '../../src/routes/page.js'
+
+const webDir = new URL('../../web/', import.meta.url)
+
+function tempRoot (files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'page-root-'))
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text)
+  return dir
+}
+
+t.test('serves index.html at / and the assets beside it', async t => {
+  const root = tempRoot({ 'index.html': '<!doctype html><title>x</title>', 'main.js': 'export {}', 'styles.css': 'body{}' })
+  t.teardown(() => { fs.rmSync(root, { recursive: true, force: true }) })
+  const app = Fastify()
+  await app.register(pageRoutes, { root })
+  t.teardown(async () => { await app.close() })
+
+  const index = await app.inject('/')
+  t.equal(index.statusCode, 200)
+  t.match(index.headers['content-type'], /^text\/html/)
+  t.match(index.body, '<title>x</title>')
+  t.match(index.headers['cache-control'], /max-age=0/, 'revalidated on every load')
+
+  const js = await app.inject('/main.js')
+  t.equal(js.statusCode, 200)
+  t.match(js.headers['content-type'], /javascript/)
+  t.equal((await app.inject('/styles.css')).statusCode, 200)
+
+  t.equal((await app.inject('/nothing-here.js')).statusCode, 404)
+  t.equal((await app.inject('/api/bundles/anything')).statusCode, 404, 'no catch-all route under /')
+  t.equal((await app.inject('/../package.json')).statusCode, 404, 'nothing outside the root')
+})
+
+t.test('an unbuilt page answers 503 with what to run', async t => {
+  const root = tempRoot({})
+  t.teardown(() => { fs.rmSync(root, { recursive: true, force: true }) })
+  const app = Fastify({ logger: false })
+  await app.register(pageRoutes, { root })
+  t.teardown(async () => { await app.close() })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 503)
+  t.match(res.body, 'npm run build')
+})
+
+t.test('the page has no inline script or style and fetches nothing from elsewhere', async t => {
+  const html = fs.readFileSync(new URL('index.html', webDir), 'utf8')
+  const css = fs.readFileSync(new URL('styles.css', webDir), 'utf8')
+  const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
+  t.ok(scripts.length > 0, 'the page loads its script')
+  for (const [, attrs, body] of scripts) {
+    t.match(attrs, /\bsrc="[^":]+"/, 'every script is an external file of the service')
+    t.equal(body.trim(), '', 'no inline script body')
+  }
+  t.notMatch(html, /<style\b/i, 'no <style> element')
+  t.notMatch(html, /\sstyle="/i, 'no style attribute')
+  t.notMatch(html, /\son[a-z]+="/i, 'no inline event handler')
+  t.notMatch(html, /(src|href)="(https?:)?\/\//i, 'no URL of another host')
+  t.notMatch(css, /@import|url\(\s*['"]?(https?:)?\/\//i, 'the stylesheet loads nothing')
+})

@@ -1,0 +1,121 @@
+// The sentences and table cells the merchant page shows, from the service's answers.
+import t from 'tap'
+import type { Bundle, RunSummary } from '../../src/engine/types.js'
+import { uploadRefusal, summaryRows, formatElapsed, formatTime, cooldownSentence } from '../../web/src/messages.js'
+import { bundleRow, bundleRows, MISSING } from '../../web/src/bundle-rows.js'
+import { authModeFrom, normaliseShop } from '../../web/src/auth-mode.js'
+
+t.test('409 ALREADY_COMPLETED: when, how many bundles, days to wait', async t => {
+  const r = uploadRefusal(409, {
+    detail: {
+      error: 'ALREADY_COMPLETED', job_id: 'j1', completed_at: '2026-11-20T09:05:00.000Z',
+      bundles_created: 42, days_since_install: 8, can_retry_in_days: 22,
+      message: 'Quick install completed 8 days ago. You can run it again in 22 days.'
+    }
+  })
+  t.equal(r.kind, 'already-completed')
+  t.equal(r.text, 'Quick install already finished on 20 Nov 2026, 09:05 UTC and made 42 bundles. You can run it again in 22 days.')
+  t.match(uploadRefusal(409, { detail: { error: 'ALREADY_COMPLETED', job_id: 'j', bundles_created: 1, can_retry_in_days: 1 } }).text,
+    /made 1 bundle\. You can run it again in 1 day\.$/, 'singulars')
+})
+
+t.test('409 ALREADY_PROCESSING gives the job to resume', async t => {
+  const r = uploadRefusal(409, { detail: { error: 'ALREADY_PROCESSING', job_id: 'abc', status: 'PROCESSING', started_at: '2026-11-28T17:00:00Z', elapsed_seconds: 12 } })
+  t.same(r, { kind: 'already-processing', jobId: 'abc', text: 'A quick install is already running for this shop (started 28 Nov 2026, 17:00 UTC). Showing its progress instead.' })
+})
+
+t.test('400 and 413 as sentences', async t => {
+  t.equal(uploadRefusal(400, { detail: 'Invalid file: CSV file required' }).text,
+    'The file was not accepted: Invalid file: CSV file required.')
+  t.equal(uploadRefusal(400, { detail: 'Unrecognised columns. Expected Name and Lineitem name; found a, b.' }).text,
+    'The file was not accepted: Unrecognised columns. Expected Name and Lineitem name; found a, b.', 'no doubled full stop')
+  t.match(uploadRefusal(413, { detail: 'too big' }, 512).text, /too large \(the limit is 512 MB\)\. Compress it to \.csv\.gz/)
+  t.match(uploadRefusal(0, null).text, /did not reach the service/)
+  t.match(uploadRefusal(500, { detail: 'Internal Server Error' }).text, /had a problem/, 'a 5xx message is not echoed')
+})
+
+t.test('elapsed time, dates, cooldown', async t => {
+  t.equal(formatElapsed(5), '5 s')
+  t.equal(formatElapsed(125), '2 min 05 s')
+  t.equal(formatElapsed(3725), '1 h 02 min 05 s')
+  t.equal(formatTime('not a date'), null)
+  t.equal(cooldownSentence(0), 'You can run it again now.')
+})
+
+const summary: RunSummary = {
+  format: 'shopify-orders', kind: 'orders', delimiter: ',', rows_read: 9000,
+  rows_skipped: { 'bad quantity': 2 }, lines_dropped: { refunded: 30, gift_card: 4, shipping_protection: 0 },
+  orders_read: 3000, orders_used: 2900, multi_product_orders: 1200, products: 80, ms_ingest: 12,
+  bundles: { FBT: 20, VOLUME: 3 }, ms: { total: 50 }, options: { maxSize: 3, minCount: 3, maxBundles: 100 }
+}
+
+t.test('run summary rows', async t => {
+  const rows = Object.fromEntries(summaryRows(summary))
+  t.equal(rows['Orders read'], '3,000')
+  t.equal(rows['Orders used'], '2,900')
+  t.equal(rows['Orders with two or more products'], '1,200')
+  t.equal(rows['Lines left out'], '30 refunded lines; 4 gift cards', 'zero counts are left out')
+  t.equal(rows['Unreadable rows skipped'], '2 (bad quantity)')
+  t.equal(rows.Bundles, '20 bought-together bundles, 3 volume discounts')
+})
+
+const fbt: Bundle = {
+  type: 'FBT', rank: 2, source: 'orders', score: 3.2, reason: 'Bought together in 57 orders',
+  items: [{ key: 'a', title: 'Mug', skus: [], price: 12, quantity: 1 }, { key: 'b', title: 'Coffee', skus: [], price: 18, quantity: 1 }],
+  stats: { count: 57, support: 0.02, confidence: [0.4, 0.3], lift: 3.456, leverage: 0.01 },
+  pricing: { currency: 'EUR', list_price: 30, discount_percent: 10, bundle_price: 27, explanation: '' }
+}
+const catalog: Bundle = {
+  ...fbt, rank: 1, source: 'catalog', stats: null, reason: 'Same type',
+  pricing: { currency: null, list_price: null, discount_percent: 5, bundle_price: null, explanation: '' }
+}
+const volume: Bundle = {
+  type: 'VOLUME', rank: 3, source: 'orders', score: 1, reason: 'Often bought in twos',
+  items: [{ key: 's', title: 'Socks', skus: [], price: 10, quantity: 2 }],
+  stats: { count: 40, support: 0.01, confidence: [0.2], lift: null, leverage: null },
+  pricing: {
+    currency: 'USD', list_price: 20, discount_percent: 5, bundle_price: 19, explanation: '',
+    tiers: [{ quantity: 2, discount_percent: 5, unit_price: 9.5, total_price: 19 }, { quantity: 3, discount_percent: 10, unit_price: 9, total_price: 27 }]
+  }
+}
+
+t.test('bundle rows: measured bundles show their statistics', async t => {
+  const r = bundleRow(fbt)
+  t.equal(r.products, 'Mug + Coffee')
+  t.equal(r.type, 'Bought together')
+  t.equal(r.together, '57')
+  t.equal(r.lift, '3.46')
+  t.equal(r.discount, '10%')
+  t.equal(r.price, '€27.00')
+  t.equal(r.listPrice, '€30.00')
+})
+
+t.test('bundle rows: catalog heuristics never show a made-up statistic', async t => {
+  const r = bundleRow(catalog)
+  t.ok(r.heuristic)
+  t.match(r.type, /heuristic/)
+  t.equal(r.together, MISSING)
+  t.equal(r.lift, MISSING)
+  t.equal(r.price, MISSING, 'no price when the file gave none')
+  t.equal(r.listPrice, null)
+})
+
+t.test('bundle rows: volume tiers, lift not applicable', async t => {
+  const r = bundleRow(volume)
+  t.equal(r.products, 'Socks × 2 / 3')
+  t.equal(r.type, 'Volume discount')
+  t.equal(r.together, '40')
+  t.equal(r.lift, MISSING)
+  t.equal(r.discount, '5% / 10%')
+  t.same(bundleRows([volume, fbt, catalog]).map(x => x.rank), ['1', '2', '3'], 'sorted by rank')
+})
+
+t.test('auth mode and shop names', async t => {
+  t.equal(authModeFrom({ auth_mode: 'development' }, false, false), 'development')
+  t.equal(authModeFrom({ auth: 'shopify' }, false, false), 'shopify')
+  t.equal(authModeFrom(null, true, false), 'shopify', 'App Bridge present')
+  t.equal(authModeFrom(null, false, false), 'development')
+  t.equal(normaliseShop(' Demo.myshopify.com/admin '), 'demo.myshopify.com')
+  t.equal(normaliseShop('demo'), 'demo.myshopify.com')
+  t.equal(normaliseShop('https://evil.example.com'), null)
+})

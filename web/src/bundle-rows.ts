@@ -1,0 +1,72 @@
+// A bundle as the cells of the page's table. Pure: no DOM, unit-tested. A statistic the engine did
+// not measure (catalog heuristics, lift of a volume tier) is shown as "—", never as a number.
+import type { Bundle } from './api-types.js'
+
+export const MISSING = '—'
+
+export interface BundleRow {
+  rank: string
+  products: string
+  type: string
+  heuristic: boolean
+  together: string
+  lift: string
+  discount: string
+  price: string
+  listPrice: string | null
+  reason: string
+}
+
+export function formatMoney (amount: number | null | undefined, currency: string | null | undefined): string {
+  if (amount === null || amount === undefined || !Number.isFinite(amount)) return MISSING
+  if (currency !== null && currency !== undefined && /^[A-Z]{3}$/.test(currency)) {
+    try {
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount)
+    } catch { /* unknown code: plain number below */ }
+  }
+  return amount.toFixed(2)
+}
+
+function percent (p: number): string {
+  return `${Number.isInteger(p) ? p : p.toFixed(1)}%`
+}
+
+function products (b: Bundle): string {
+  if (b.type === 'VOLUME') {
+    const title = b.items[0]?.title ?? MISSING
+    const tiers = b.pricing.tiers ?? []
+    const quantities = tiers.length > 0 ? tiers.map(t => t.quantity) : [b.items[0]?.quantity ?? 2]
+    return `${title} × ${quantities.join(' / ')}`
+  }
+  return b.items.map(i => i.title).join(' + ')
+}
+
+function discount (b: Bundle): string {
+  const tiers = b.pricing.tiers ?? []
+  if (b.type === 'VOLUME' && tiers.length > 0) return tiers.map(t => percent(t.discount_percent)).join(' / ')
+  return percent(b.pricing.discount_percent)
+}
+
+export function bundleRow (b: Bundle): BundleRow {
+  const heuristic = b.source === 'catalog' || b.stats === null
+  const currency = b.pricing.currency
+  const price = formatMoney(b.pricing.bundle_price, currency)
+  const list = b.pricing.list_price
+  return {
+    rank: String(b.rank),
+    products: products(b),
+    type: (b.type === 'VOLUME' ? 'Volume discount' : 'Bought together') + (heuristic ? ' (heuristic, from the catalog)' : ''),
+    heuristic,
+    together: heuristic || b.stats === null ? MISSING : b.stats.count.toLocaleString('en-US'),
+    lift: heuristic || b.stats?.lift === null || b.stats?.lift === undefined ? MISSING : b.stats.lift.toFixed(2),
+    discount: discount(b),
+    price,
+    listPrice: list !== null && price !== MISSING && b.pricing.bundle_price !== list ? formatMoney(list, currency) : null,
+    reason: b.reason
+  }
+}
+
+/** Rows in rank order (the service sorts too; the page does not rely on it). */
+export function bundleRows (bundles: Bundle[]): BundleRow[] {
+  return [...bundles].sort((a, b) => a.rank - b.rank).map(bundleRow)
+}

@@ -1,0 +1,155 @@
+// Turns the service's answers into sentences a merchant can read. Pure: no DOM, unit-tested.
+import type { AlreadyCompleted, AlreadyProcessing, ErrorBody, RunSummary } from './api-types.js'
+
+export function plural (n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+}
+
+/** "28 Nov 2026, 17:20 UTC": unambiguous for any reader, whatever their locale. */
+export function formatTime (iso: string | undefined): string | null {
+  if (iso === undefined) return null
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return null
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+  const hh = String(d.getUTCHours()).padStart(2, '0')
+  const mm = String(d.getUTCMinutes()).padStart(2, '0')
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`
+}
+
+/** "1 h 02 min 05 s" style elapsed time. */
+export function formatElapsed (seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds))
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const sec = s % 60
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min ${String(sec).padStart(2, '0')} s`
+  if (m > 0) return `${m} min ${String(sec).padStart(2, '0')} s`
+  return `${sec} s`
+}
+
+export function formatBytes (bytes: number): string {
+  if (bytes < 1024) return plural(bytes, 'byte')
+  const units = ['KB', 'MB', 'GB']
+  let v = bytes / 1024
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++ }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
+}
+
+export function cooldownSentence (days: number | undefined): string {
+  if (days === undefined) return ''
+  if (days <= 0) return 'You can run it again now.'
+  return `You can run it again in ${plural(days, 'day')}.`
+}
+
+export function alreadyCompletedSentence (d: AlreadyCompleted): string {
+  const when = formatTime(d.completed_at)
+  const parts = [when === null ? 'Quick install has already run for this shop' : `Quick install already finished on ${when}`]
+  if (typeof d.bundles_created === 'number') parts[0] += ` and made ${plural(d.bundles_created, 'bundle')}`
+  return `${parts[0]}. ${cooldownSentence(d.can_retry_in_days)}`.trim()
+}
+
+export function alreadyProcessingSentence (d: AlreadyProcessing): string {
+  const when = formatTime(d.started_at)
+  return `A quick install is already running for this shop${when === null ? '' : ` (started ${when})`}. Showing its progress instead.`
+}
+
+function detailOf (body: unknown): ErrorBody['detail'] {
+  if (body !== null && typeof body === 'object' && 'detail' in body) return (body as ErrorBody).detail
+  return undefined
+}
+
+function textOf (body: unknown): string | null {
+  const detail = detailOf(body)
+  if (typeof detail === 'string' && detail.trim() !== '') return detail.trim()
+  if (detail !== null && typeof detail === 'object' && typeof detail.message === 'string') return detail.message
+  if (body !== null && typeof body === 'object' && typeof (body as ErrorBody).message === 'string') return (body as ErrorBody).message ?? null
+  return null
+}
+
+function sentence (text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`
+}
+
+export type UploadRefusal =
+  | { kind: 'already-processing', jobId: string, text: string }
+  | { kind: 'already-completed', text: string }
+  | { kind: 'error', text: string }
+
+/** What to tell the merchant when an upload is refused (or the service cannot be reached: status 0). */
+export function uploadRefusal (status: number, body: unknown, maxMb?: number): UploadRefusal {
+  const detail = detailOf(body)
+  if (status === 409 && detail !== null && typeof detail === 'object') {
+    if (detail.error === 'ALREADY_PROCESSING' && typeof detail.job_id === 'string') {
+      return { kind: 'already-processing', jobId: detail.job_id, text: alreadyProcessingSentence(detail as AlreadyProcessing) }
+    }
+    if (detail.error === 'ALREADY_COMPLETED') {
+      return { kind: 'already-completed', text: alreadyCompletedSentence(detail as AlreadyCompleted) }
+    }
+  }
+  const text = textOf(body)
+  switch (status) {
+    case 0:
+      return { kind: 'error', text: 'The upload did not reach the service. Check your connection and try again.' }
+    case 400:
+      return { kind: 'error', text: `The file was not accepted: ${sentence(text ?? 'it is not a readable order export')}` }
+    case 413:
+      return {
+        kind: 'error',
+        text: `The file is too large${maxMb === undefined ? '' : ` (the limit is ${maxMb} MB)`}. ` +
+          'Compress it to .csv.gz, or export a shorter date range, and upload again.'
+      }
+    case 401:
+    case 403:
+      return { kind: 'error', text: 'The service did not accept your session. Open the app again from your Shopify admin.' }
+    case 429:
+      return { kind: 'error', text: 'Too many requests just now. Wait a minute and try again.' }
+    default:
+      if (status >= 500) return { kind: 'error', text: 'The service had a problem storing the file. Try again in a few minutes.' }
+      return { kind: 'error', text: sentence(text ?? `The upload was refused (HTTP ${status})`) }
+  }
+}
+
+const DROP_LABELS: Record<string, string> = {
+  cancelled: 'cancelled orders',
+  voided: 'voided orders',
+  refunded: 'refunded lines',
+  pending: 'unpaid (pending) orders',
+  gift_card: 'gift cards',
+  tip: 'tips',
+  shipping_protection: 'shipping protection',
+  free_item: 'free items',
+  duplicate_line: 'the same product twice in one order (merged)',
+  inactive_product: 'draft or archived products',
+  image_row: 'image-only rows'
+}
+
+export function dropReasonLabel (reason: string): string {
+  return DROP_LABELS[reason] ?? reason.replace(/_/g, ' ')
+}
+
+/** The run summary as label/value rows, in the order a merchant reads them. */
+export function summaryRows (s: RunSummary): Array<[string, string]> {
+  const rows: Array<[string, string]> = []
+  if (s.kind === 'catalog') {
+    rows.push(['File', 'a product catalog (no orders): bundles are heuristic suggestions'])
+    rows.push(['Rows read', s.rows_read.toLocaleString('en-US')])
+  } else {
+    rows.push(['Orders read', s.orders_read.toLocaleString('en-US')])
+    rows.push(['Orders used', s.orders_used.toLocaleString('en-US')])
+    rows.push(['Orders with two or more products', s.multi_product_orders.toLocaleString('en-US')])
+  }
+  rows.push(['Products', s.products.toLocaleString('en-US')])
+  const dropped = Object.entries(s.lines_dropped ?? {}).filter(([, n]) => (n ?? 0) > 0)
+  rows.push(['Lines left out', dropped.length === 0
+    ? 'none'
+    : dropped.map(([r, n]) => `${(n ?? 0).toLocaleString('en-US')} ${dropReasonLabel(r)}`).join('; ')])
+  const skipped = Object.entries(s.rows_skipped ?? {}).filter(([, n]) => n > 0)
+  if (skipped.length > 0) {
+    rows.push(['Unreadable rows skipped', skipped.map(([r, n]) => `${n.toLocaleString('en-US')} (${r})`).join('; ')])
+  }
+  if (s.bundles !== undefined) {
+    rows.push(['Bundles', `${plural(s.bundles.FBT, 'bought-together bundle')}, ${plural(s.bundles.VOLUME, 'volume discount')}`])
+  }
+  return rows
+}
