@@ -26,7 +26,8 @@ t.test('serves index.html at / and the assets beside it', async t => {
   t.equal(index.statusCode, 200)
   t.match(index.headers['content-type'], /^text\/html/)
   t.match(index.body, '<title>x</title>')
-  t.match(index.headers['cache-control'], /max-age=0/, 'revalidated on every load')
+  t.match(index.headers['cache-control'], /no-cache|max-age=0/, 'revalidated on every load')
+  t.notMatch(index.body, 'cdn.shopify.com', 'nothing external without an API key')
 
   const js = await app.inject('/main.js')
   t.equal(js.statusCode, 200)
@@ -36,6 +37,23 @@ t.test('serves index.html at / and the assets beside it', async t => {
   t.equal((await app.inject('/nothing-here.js')).statusCode, 404)
   t.equal((await app.inject('/api/bundles/anything')).statusCode, 404, 'no catch-all route under /')
   t.equal((await app.inject('/../package.json')).statusCode, 404, 'nothing outside the root')
+})
+
+t.test('embedded in the Shopify admin with an API key, / loads App Bridge first; otherwise not', async t => {
+  const root = tempRoot({ 'index.html': '<!doctype html><html><head>\n<meta charset="utf-8"><script type="module" src="main.js"></script></head></html>' })
+  t.teardown(() => { fs.rmSync(root, { recursive: true, force: true }) })
+  const app = Fastify()
+  await app.register(pageRoutes, { root, shopifyApiKey: 'key"<1>' })
+  t.teardown(async () => { await app.close() })
+
+  const framed = await app.inject('/?embedded=1&host=YWRtaW4&shop=demo.myshopify.com')
+  t.match(framed.body, /<head>\s*<meta name="shopify-api-key" content="key&quot;&lt;1&gt;">\s*<script src="https:\/\/cdn\.shopify\.com\/shopifycloud\/app-bridge\.js"><\/script>\s*<meta charset/,
+    'App Bridge is the first script, the key escaped')
+  for (const url of ['/', '/?token=abc', '/index.html']) {
+    const res = await app.inject(url)
+    t.equal(res.statusCode, 200, url)
+    t.notMatch(res.body, 'cdn.shopify.com', `${url}: not embedded, nothing external`)
+  }
 })
 
 t.test('an unbuilt page answers 503 with what to run', async t => {
