@@ -1,0 +1,151 @@
+// Turning field bytes into values: strings only for the columns a format needs, numbers and dates
+// parsed straight from the bytes on the common shapes, with a careful slow path for the rest.
+import { FIELD_ESCAPED, type CsvScanner } from './scanner.js'
+
+/** The text of field f, unescaped and trimmed; '' when the record has no such field. */
+export function fieldText (s: CsvScanner, f: number): string {
+  if (f < 0 || f >= s.count) return ''
+  const start = s.starts[f]
+  const end = s.ends[f]
+  if (start >= end) return ''
+  let text = s.buf.toString('utf8', start, end)
+  if ((s.flags[f] & FIELD_ESCAPED) !== 0) text = text.replaceAll('""', '"')
+  return text.trim()
+}
+
+/** True when field f is absent, empty or only spaces. */
+export function fieldIsEmpty (s: CsvScanner, f: number): boolean {
+  if (f < 0 || f >= s.count) return true
+  const buf = s.buf
+  for (let i = s.starts[f], end = s.ends[f]; i < end; i++) {
+    const b = buf[i]
+    if (b !== 0x20 && b !== 0x09) return false
+  }
+  return true
+}
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
+
+/**
+ * The number in field f: NaN when absent, empty or not a number. Fast path for plain decimals
+ * ("12", "-3", "29.99"), exact because an integer below 2^53 divided by a power of ten rounds
+ * the same way as parsing the decimal text. Everything else goes through parseNumberText.
+ */
+export function fieldNumber (s: CsvScanner, f: number): number {
+  if (f < 0 || f >= s.count) return NaN
+  const buf = s.buf
+  let i = s.starts[f]
+  const end = s.ends[f]
+  if (i >= end) return NaN
+  let neg = false
+  if (buf[i] === 0x2d) { neg = true; i++ }
+  let int = 0
+  let digits = 0
+  let scale = -1
+  for (; i < end; i++) {
+    const b = buf[i]
+    if (b >= 0x30 && b <= 0x39) { int = int * 10 + (b - 0x30); digits++; if (scale >= 0) scale++ } else if (b === 0x2e && scale < 0) scale = 0
+    else break
+  }
+  if (i === end && digits > 0 && digits <= 15 && scale !== 0) {
+    const v = scale > 0 ? int / POW10[scale] : int
+    return neg && v !== 0 ? -v : v
+  }
+  return parseNumberText(fieldText(s, f))
+}
+
+const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/
+const EURO_THOUSANDS = /^[+-]?\d{1,3}(\.\d{3})+(,\d{1,2})?$/
+const DECIMAL_COMMA = /^[+-]?\d+,\d{1,2}$/
+
+/**
+ * Parses a number the way merchants write them. Decided rules: a leading currency sign or a
+ * trailing 3-letter currency code is ignored; commas in groups of three are thousands separators
+ * ("1,234.50" = 1234.5, whatever the delimiter); a single comma before one or two digits is a
+ * decimal comma ("12,50" = 12.5, as in ';'-delimited European exports); "1.234,50" = 1234.5.
+ * Infinity ("1e309"), NaN, hex and anything else is not a number (NaN). "-0" is 0.
+ */
+export function parseNumberText (raw: string): number {
+  let t = raw.trim().replace(/^[\p{Sc}]\s*/u, '').replace(/\s*[A-Z]{3}$/, '').trim()
+  if (t === '') return NaN
+  if (THOUSANDS.test(t)) t = t.replaceAll(',', '')
+  else if (EURO_THOUSANDS.test(t) && t.includes(',')) t = t.replaceAll('.', '').replace(',', '.')
+  else if (DECIMAL_COMMA.test(t)) t = t.replace(',', '.')
+  if (!PLAIN.test(t)) return NaN
+  const v = Number(t)
+  if (!Number.isFinite(v)) return NaN
+  return v === 0 ? 0 : v
+}
+
+function digitsAt (buf: Uint8Array, i: number, n: number): number {
+  let v = 0
+  for (let k = 0; k < n; k++) {
+    const d = buf[i + k] - 0x30
+    if (d < 0 || d > 9) return -1
+    v = v * 10 + d
+  }
+  return v
+}
+
+/**
+ * Milliseconds since the epoch for the date in field f, NaN when absent or unreadable (never an
+ * error: dates only order the baskets). Fast path for ISO 8601 and Shopify's
+ * "2025-10-31 19:52:54 -0500"; a time without a zone is read as UTC so results do not depend on
+ * the server's time zone. Other shapes go to Date.parse.
+ */
+export function fieldDate (s: CsvScanner, f: number): number {
+  if (f < 0 || f >= s.count) return NaN
+  const buf = s.buf
+  const start = s.starts[f]
+  const end = s.ends[f]
+  if (start >= end) return NaN
+  const fast = isoDate(buf, start, end)
+  if (!Number.isNaN(fast)) return fast
+  const text = fieldText(s, f)
+  if (text === '') return NaN
+  const v = Date.parse(text)
+  return Number.isFinite(v) ? v : NaN
+}
+
+function isoDate (buf: Uint8Array, i: number, end: number): number {
+  if (end - i < 10 || buf[i + 4] !== 0x2d || buf[i + 7] !== 0x2d) return NaN
+  const y = digitsAt(buf, i, 4)
+  const mo = digitsAt(buf, i + 5, 2)
+  const d = digitsAt(buf, i + 8, 2)
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return NaN
+  i += 10
+  let h = 0; let mi = 0; let sec = 0; let ms = 0
+  if (i < end && (buf[i] === 0x54 || buf[i] === 0x20) && end - i >= 6 && buf[i + 3] === 0x3a) {
+    h = digitsAt(buf, i + 1, 2)
+    mi = digitsAt(buf, i + 4, 2)
+    if (h < 0 || h > 23 || mi < 0 || mi > 59) return NaN
+    i += 6
+    if (i < end && buf[i] === 0x3a) {
+      sec = digitsAt(buf, i + 1, 2)
+      if (sec < 0 || sec > 60) return NaN
+      i += 3
+      if (i < end && buf[i] === 0x2e) {
+        i++
+        let scale = 100
+        while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) { ms += (buf[i] - 0x30) * scale; scale /= 10; i++ }
+        ms = Math.floor(ms)
+      }
+    }
+  }
+  let offsetMin = 0
+  if (i < end && buf[i] === 0x20) i++
+  if (i < end) {
+    const b = buf[i]
+    if (b === 0x5a && i + 1 === end) { i++ } else if (b === 0x2b || b === 0x2d) {
+      const oh = digitsAt(buf, i + 1, 2)
+      const colon = buf[i + 3] === 0x3a ? 1 : 0
+      const om = digitsAt(buf, i + 3 + colon, 2)
+      if (oh < 0 || om < 0 || i + 5 + colon !== end) return NaN
+      offsetMin = (oh * 60 + om) * (b === 0x2d ? -1 : 1)
+      i = end
+    } else return NaN
+  }
+  if (i !== end) return NaN
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offsetMin * 60000
+}

@@ -1,0 +1,37 @@
+// Append-only typed arrays that double when full: a million order lines cost a few flat buffers,
+// not a million objects.
+
+type TypedArray = Int32Array | Float64Array | Uint8Array
+type Ctor<T extends TypedArray> = new (length: number) => T
+
+export class Growable<T extends TypedArray> {
+  data: T
+  length = 0
+  constructor (private readonly ctor: Ctor<T>, capacity = 1024) {
+    this.data = new ctor(capacity)
+  }
+
+  push (value: number): void {
+    if (this.length === this.data.length) this.grow(this.length + 1)
+    this.data[this.length++] = value
+  }
+
+  /** Makes index i addressable (filling with `fill`), for arrays indexed by an id assigned elsewhere. */
+  ensure (i: number, fill = 0): void {
+    if (i < this.length) return
+    if (i >= this.data.length) this.grow(i + 1)
+    this.data.fill(fill, this.length, i + 1)
+    this.length = i + 1
+  }
+
+  private grow (min: number): void {
+    const next = new this.ctor(Math.max(min, this.data.length * 2))
+    next.set(this.data as never)
+    this.data = next
+  }
+
+  /** A right-sized copy of the contents. */
+  toArray (): T {
+    return this.data.slice(0, this.length) as T
+  }
+}

@@ -1,0 +1,3 @@
+// Ingest: bytes of an order or product export in, product dictionary and CSR baskets out.
+export { inspectHeader } from './inspect.js'
+export { CsvRecordCounter } from './record-counter.js'
