@@ -26,6 +26,8 @@ export interface Product {
   type: string | null
   vendor: string | null
   tags: string[]
+  /** Catalogs: units in stock summed over variants, when the file tracks inventory (optional, added by ingest). */
+  inventory?: number | null
 }
 
 /** Why a line (or a whole order's lines) was left out of the evidence. Counted in the summary. */
@@ -65,6 +67,8 @@ export interface IngestSummary {
   products: number
   /** Milliseconds spent reading and mapping. */
   ms_ingest: number
+  /** Things the merchant may want to know about the file (duplicate columns, ...); optional. */
+  warnings?: string[]
 }
 
 /**
@@ -88,6 +92,8 @@ export interface IngestResult {
 export interface IngestOptions {
   /** Fail when more than this share of data rows is unreadable (default 0.5). */
   maxBadRowShare?: number
+  /** Leave out orders whose payment is still pending (default false: they are kept, see ingest/cleaning.ts). */
+  dropPending?: boolean
 }
 
 /** What the header row alone tells (used by the upload route to reject a file at once). */
