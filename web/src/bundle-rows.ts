@@ -31,12 +31,17 @@ function percent (p: number): string {
   return `${Number.isInteger(p) ? p : p.toFixed(1)}%`
 }
 
+/** "2", "2 or 3", "2, 3 or 5". */
+function orList (words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`
+}
+
 function products (b: Bundle): string {
   if (b.type === 'VOLUME') {
     const title = b.items[0]?.title ?? MISSING
     const tiers = b.pricing.tiers ?? []
     const quantities = tiers.length > 0 ? tiers.map(t => t.quantity) : [b.items[0]?.quantity ?? 2]
-    return `${title} × ${quantities.join(' / ')}`
+    return `${title}, buy ${orList(quantities.map(String))}`
   }
   return b.items.map(i => i.title).join(' + ')
 }

@@ -165,7 +165,7 @@ function showFailed (message: string): void {
   showSections({ upload: true, failed: true })
   ui.failedMessage.textContent = message
   ui.uploadButton.textContent = 'Start quick install'
-  announce(`Quick install failed: ${message}`)
+  announce('Quick install failed. The reason and a retry button are below.')
 }
 
 async function showCompleted (s: QuickInstallStatus): Promise<void> {

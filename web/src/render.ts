@@ -4,26 +4,33 @@ import { bundleRows } from './bundle-rows.js'
 import { summaryRows } from './messages.js'
 import { make } from './dom.js'
 
-const LABELS = ['#', 'Products', 'Type', 'Orders together', 'Lift', 'Suggested discount', 'Bundle price']
+const LABELS = ['Rank', 'Products', 'Type', 'Orders together', 'Lift', 'Suggested discount', 'Bundle price']
+const NUMERIC = new Set([0, 3, 4, 5, 6])
+
+/** One cell: its value, an optional second line, labelled for the phone layout. */
+function cell (index: number, value: string, note?: { text: string, className: string }): HTMLTableCellElement {
+  const td = make('td', undefined, NUMERIC.has(index) ? 'num' : undefined)
+  td.dataset.label = LABELS[index]
+  // One wrapper, so the phone layout's grid has exactly two columns: the label and this.
+  const body = make('div', value)
+  if (note !== undefined) body.append(make('span', note.text, note.className))
+  td.append(body)
+  return td
+}
 
 export function renderBundles (tbody: HTMLTableSectionElement, bundles: Bundle[]): void {
   tbody.replaceChildren(...bundleRows(bundles).map(row => {
     const tr = make('tr')
     if (row.heuristic) tr.classList.add('heuristic')
-    const cells: HTMLTableCellElement[] = [
-      make('td', row.rank, 'num'),
-      make('td', row.products),
-      make('td', undefined, 'type'),
-      make('td', row.together, 'num'),
-      make('td', row.lift, 'num'),
-      make('td', row.discount, 'num'),
-      make('td', row.price, 'num')
-    ]
-    if (row.reason !== '') cells[1].append(make('span', row.reason, 'reason'))
-    cells[2].append(row.type)
-    if (row.listPrice !== null) cells[6].append(make('span', `was ${row.listPrice}`, 'was'))
-    cells.forEach((td, i) => { td.dataset.label = LABELS[i] })
-    tr.append(...cells)
+    tr.append(
+      cell(0, row.rank),
+      cell(1, row.products, row.reason === '' ? undefined : { text: row.reason, className: 'reason' }),
+      cell(2, row.type),
+      cell(3, row.together),
+      cell(4, row.lift),
+      cell(5, row.discount),
+      cell(6, row.price, row.listPrice === null ? undefined : { text: `was ${row.listPrice}`, className: 'was' })
+    )
     return tr
   }))
 }
