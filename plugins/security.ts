@@ -1,0 +1,86 @@
+// Security headers, CORS and the upload rate limit, in one place.
+// - helmet: a CSP for a same-origin page that loads only its own external scripts and styles (no
+//   inline code), embeddable only in the Shopify admin (frame-ancestors replaces X-Frame-Options,
+//   which would forbid that).
+// - cors: only the origins listed in CORS_ORIGINS get CORS headers; none by default (same-origin).
+// - rate-limit: uploads per shop, keyed by the authenticated shop, so one shop cannot flood the
+//   service and shops never share a budget. In-memory per instance: a fleet of N allows N × the limit.
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+import helmet from '@fastify/helmet'
+import cors from '@fastify/cors'
+import rateLimit from '@fastify/rate-limit'
+
+export const UPLOAD_ROUTE = { method: 'POST', url: '/api/bundles/quick-install' } as const
+
+export interface SecuritySettings {
+  corsOrigins: string[]
+  uploadRateLimitMax: number
+  uploadRateLimitWindowSeconds: number
+  /** The shop the request was authenticated as (set by the auth plugin before preHandler). */
+  shopOf: (request: FastifyRequest) => string | undefined
+}
+
+/** Parses CORS_ORIGINS ("https://a.example, https://b.example") into exact origins. */
+export function parseCorsOrigins (value: string | undefined): string[] {
+  if (value === undefined) return []
+  return value.split(',').map((s) => s.trim().replace(/\/+$/, '')).filter((s) => s !== '')
+}
+
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", 'https://cdn.shopify.com'], // App Bridge, when embedded in the admin
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'self'", 'https://admin.shopify.com', 'https://*.myshopify.com'],
+  upgradeInsecureRequests: null
+}
+
+export async function registerSecurity (app: FastifyInstance, settings: SecuritySettings): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    xFrameOptions: false,
+    // The page is same-origin; nothing it loads needs cross-origin isolation relaxed.
+    crossOriginResourcePolicy: { policy: 'same-origin' }
+  })
+
+  const allowed = new Set(settings.corsOrigins)
+  await app.register(cors, {
+    origin: (origin, cb) => { cb(null, origin !== undefined && allowed.has(origin)) },
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Shop-Domain'],
+    maxAge: 600
+  })
+
+  // Attach the limit to the upload route as it is declared (this hook runs before rate-limit's own).
+  const windowMs = settings.uploadRateLimitWindowSeconds * 1000
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    if (route.url !== UPLOAD_ROUTE.url || !methods.includes(UPLOAD_ROUTE.method)) return
+    route.config = {
+      ...(route.config ?? {}),
+      rateLimit: {
+        max: settings.uploadRateLimitMax,
+        timeWindow: windowMs,
+        // After authentication, before the body is read: a refused upload costs no parsing.
+        hook: 'preHandler',
+        keyGenerator: (req: FastifyRequest) => `shop:${settings.shopOf(req) ?? `ip:${req.ip}`}`,
+        errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string, max: number }) => {
+          const err = new Error(`Too many uploads: at most ${ctx.max} per ${settings.uploadRateLimitWindowSeconds} seconds for a shop. Try again in ${ctx.after}.`) as Error & { statusCode: number }
+          err.statusCode = 429
+          return err
+        }
+      }
+    } as typeof route.config
+  })
+  await app.register(rateLimit, { global: false })
+}
+
+export default fp(async function securityPlugin (app: FastifyInstance, opts: SecuritySettings) {
+  await registerSecurity(app, opts)
+}, { name: 'security', fastify: '5.x' })
