@@ -19,10 +19,17 @@ try {
   process.exit(1)
 }
 
-fs.rmSync(out, { recursive: true, force: true })
 fs.mkdirSync(out, { recursive: true })
 
-await esbuild.build({
+// Each file is written beside its place and renamed over it, so a server reading dist/public while
+// the page is rebuilt never sees a missing or half-written file.
+function writeAtomic (file, contents) {
+  const tmp = `${file}.${process.pid}.tmp`
+  fs.writeFileSync(tmp, contents)
+  fs.renameSync(tmp, file)
+}
+
+const result = await esbuild.build({
   entryPoints: [`${web}src/main.ts`],
   outfile: `${out}main.js`,
   bundle: true,
@@ -31,7 +38,8 @@ await esbuild.build({
   minify: true,
   sourcemap: true,
   legalComments: 'none',
-  logLevel: 'warning'
+  logLevel: 'warning',
+  write: false
 })
-
-for (const file of ['index.html', 'styles.css']) fs.copyFileSync(`${web}${file}`, `${out}${file}`)
+for (const file of result.outputFiles) writeAtomic(file.path, file.contents)
+for (const file of ['index.html', 'styles.css']) writeAtomic(`${out}${file}`, fs.readFileSync(`${web}${file}`))

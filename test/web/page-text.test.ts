@@ -46,6 +46,7 @@ const summary: RunSummary = {
   format: 'shopify-orders', kind: 'orders', delimiter: ',', rows_read: 9000,
   rows_skipped: { 'bad quantity': 2 }, lines_dropped: { refunded: 30, gift_card: 4, shipping_protection: 0 },
   orders_read: 3000, orders_used: 2900, multi_product_orders: 1200, products: 80, ms_ingest: 12,
+  warnings: ['Column "Name" appears twice; the first is used.'],
   bundles: { FBT: 20, VOLUME: 3 }, ms: { total: 50 }, options: { maxSize: 3, minCount: 3, maxBundles: 100 }
 }
 
@@ -56,6 +57,7 @@ t.test('run summary rows', async t => {
   t.equal(rows['Orders with two or more products'], '1,200')
   t.equal(rows['Lines left out'], '30 refunded lines; 4 gift cards', 'zero counts are left out')
   t.equal(rows['Unreadable rows skipped'], '2 (bad quantity)')
+  t.equal(rows['Notes on the file'], 'Column "Name" appears twice; the first is used.')
   t.equal(rows.Bundles, '20 bought-together bundles, 3 volume discounts')
 })
 

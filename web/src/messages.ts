@@ -148,6 +148,7 @@ export function summaryRows (s: RunSummary): Array<[string, string]> {
   if (skipped.length > 0) {
     rows.push(['Unreadable rows skipped', skipped.map(([r, n]) => `${n.toLocaleString('en-US')} (${r})`).join('; ')])
   }
+  if (s.warnings !== undefined && s.warnings.length > 0) rows.push(['Notes on the file', s.warnings.join(' ')])
   if (s.bundles !== undefined) {
     rows.push(['Bundles', `${plural(s.bundles.FBT, 'bought-together bundle')}, ${plural(s.bundles.VOLUME, 'volume discount')}`])
   }
