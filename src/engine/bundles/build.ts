@@ -1,0 +1,86 @@
+// From an IngestResult to the ranked, priced bundle list: mine → rank → price, timed per stage.
+// Orders and catalog-derived bundles share one ordering by score; ranks are 1-based.
+import { EngineInputError } from '../errors.js'
+import type { Bundle, EngineOptions, IngestResult } from '../types.js'
+import { mineFrequentItemsets } from '../mining/index.js'
+import { scoreLargerSets, scorePairs } from './fbt-candidates.js'
+import { scoreVolume } from './volume-candidates.js'
+import { fbtBundle, volumeBundle } from './order-bundles.js'
+import { catalogBundles } from './catalog-offers.js'
+import { resolveOptions } from './options.js'
+import type { ResolvedOptions } from './options.js'
+
+export interface BuiltBundles {
+  bundles: Bundle[]
+  options: ResolvedOptions
+  ms: { mine: number, rank: number, price: number }
+}
+
+type Unranked = Omit<Bundle, 'rank'>
+
+export function buildBundleList (ingested: IngestResult, engineOptions: EngineOptions = {}): BuiltBundles {
+  const orders = ingested.basketOffsets.length - 1
+  const options = resolveOptions(engineOptions, orders)
+  const currency = currencyOf(ingested)
+  if (ingested.kind === 'catalog') {
+    const t0 = performance.now()
+    const bundles = finish(catalogBundles(ingested.products, currency), options.maxBundles)
+    if (bundles.length === 0) {
+      throw new EngineInputError('NO_BUNDLES', 'The catalog has no active products to build offers from.', { products: ingested.products.length })
+    }
+    return { bundles, options, ms: { mine: 0, rank: 0, price: performance.now() - t0 } }
+  }
+
+  const t0 = performance.now()
+  const mined = mineFrequentItemsets(
+    { offsets: ingested.basketOffsets, items: ingested.basketItems, itemCount: ingested.products.length },
+    { minCount: options.minCount, maxSize: options.maxSize })
+  const t1 = performance.now()
+  const pairs = scorePairs(mined).filter(c => c.score > 0)
+  const larger = scoreLargerSets(mined)
+  const volume = scoreVolume(ingested.basketItems, ingested.basketQuantities, ingested.products.length, options.minCount)
+  const t2 = performance.now()
+  const unranked: Unranked[] = []
+  for (const c of [...pairs, ...larger]) unranked.push(fbtBundle(c, ingested, mined, currency))
+  for (const c of volume) {
+    const b = volumeBundle(c, ingested, orders, currency)
+    if (b) unranked.push(b)
+  }
+  const bundles = finish(unranked, options.maxBundles)
+  const t3 = performance.now()
+  if (bundles.length === 0) throw noBundles(ingested, options, mined.bySize[0].length)
+  return { bundles, options, ms: { mine: t1 - t0, rank: t2 - t1, price: t3 - t2 } }
+}
+
+function finish (unranked: Unranked[], maxBundles: number): Bundle[] {
+  return unranked
+    .sort((a, b) => b.score - a.score || (b.stats?.count ?? 0) - (a.stats?.count ?? 0) || a.type.localeCompare(b.type) ||
+      a.items.map(i => i.key).join('\u0000').localeCompare(b.items.map(i => i.key).join('\u0000')))
+    .slice(0, maxBundles)
+    .map((b, i) => ({ ...b, rank: i + 1 }))
+}
+
+function noBundles (ingested: IngestResult, options: ResolvedOptions, frequentPairs: number): EngineInputError {
+  const orders = ingested.basketOffsets.length - 1
+  let multiProduct = 0
+  for (let b = 0; b < orders; b++) if (ingested.basketOffsets[b + 1] - ingested.basketOffsets[b] >= 2) multiProduct++
+  let multiUnit = 0
+  for (const q of ingested.basketQuantities) if (q >= 2) multiUnit++
+  const details = { orders_used: orders, multi_product_orders: multiProduct, multi_unit_lines: multiUnit, min_count: options.minCount, frequent_pairs: frequentPairs }
+  if (orders === 0) return new EngineInputError('NO_BUNDLES', 'No order was a real sale with merchandise in it, so there is nothing to learn bundles from.', details)
+  const together = multiProduct === 0
+    ? 'No order had two or more products'
+    : frequentPairs === 0
+      ? `No two products were bought together in at least ${options.minCount} orders (${multiProduct} of ${orders} orders had two or more products)`
+      : `No pair bought together in at least ${options.minCount} orders did so clearly more often than chance`
+  const several = multiUnit === 0
+    ? 'no product was bought several at a time'
+    : `no product was bought several at a time in at least ${options.minCount} orders and clearly more often than the shop's other products`
+  return new EngineInputError('NO_BUNDLES', `${together}, and ${several}.`, details)
+}
+
+/** Ingest may report the shop's currency (an optional field); otherwise prices carry none. */
+function currencyOf (ingested: IngestResult): string | null {
+  const value = (ingested as IngestResult & { currency?: unknown }).currency
+  return typeof value === 'string' && value !== '' ? value : null
+}

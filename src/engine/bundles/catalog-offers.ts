@@ -1,0 +1,41 @@
+// Catalog-only bundles, priced and worded as heuristics: source "catalog", stats null.
+import type { Bundle, Product } from '../types.js'
+import { catalogPairings, catalogVolume } from './catalog-bundles.js'
+import { bundleItem } from './describe.js'
+import { CATALOG_PAIR_DISCOUNT, priceSet, priceVolume, VOLUME_TIERS_STANDARD } from './pricing.js'
+
+type Unranked = Omit<Bundle, 'rank'>
+
+export function catalogBundles (products: readonly Product[], currency: string | null): Unranked[] {
+  const out: Unranked[] = []
+  for (const v of catalogVolume(products)) {
+    const p = products[v.item]
+    const pricing = priceVolume(p.price, p.cost, VOLUME_TIERS_STANDARD,
+      'Catalog offer with no order history: standard quantity breaks', currency)
+    if (!pricing) continue
+    out.push({
+      type: 'VOLUME',
+      items: [bundleItem(p, pricing.tiers?.[0]?.quantity ?? 2)],
+      stats: null,
+      pricing,
+      score: v.score,
+      source: 'catalog',
+      reason: `Heuristic from the catalog, not measured on orders: a quantity break for ${p.title}${v.consumable ? ', which looks like something customers restock' : ''}.`
+    })
+  }
+  for (const pair of catalogPairings(products)) {
+    const anchor = products[pair.anchor]
+    const addon = products[pair.addon]
+    out.push({
+      type: 'FBT',
+      items: [bundleItem(anchor, 1), bundleItem(addon, 1)],
+      stats: null,
+      pricing: priceSet([anchor, addon].map(p => ({ price: p.price, cost: p.cost, quantity: 1 })), CATALOG_PAIR_DISCOUNT,
+        'Untested catalog pairing, so a standard introductory discount', currency),
+      score: pair.score,
+      source: 'catalog',
+      reason: `Heuristic pairing from the catalog, not measured on orders: ${addon.title} shares ${pair.shared.join(', ')} with ${anchor.title}${pair.cheaperHalf ? ' and costs at most half as much, an easy add-on' : ' and is priced below it'}.`
+    })
+  }
+  return out
+}

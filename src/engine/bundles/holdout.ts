@@ -1,0 +1,136 @@
+// Holdout evaluation of pair rankings (npm run evaluate): train on the earliest 80% of orders,
+// test on the latest 20%, and measure what each ranking's top pairs really did in the test orders:
+//   holdout leverage = Σ over the top-k pairs of (test orders with both − test orders expected
+//                      with both if the two were independent), in orders;
+//   median holdout lift = median over the top-k pairs of test count / expected.
+// Rankings compared: the engine's score (score.ts), raw co-purchase count, in-sample leverage.
+import type { IngestResult } from '../types.js'
+import type { Baskets } from '../mining/index.js'
+import { mineFrequentItemsets } from '../mining/index.js'
+import { scorePairs } from './fbt-candidates.js'
+import type { FbtCandidate } from './fbt-candidates.js'
+import { defaultMinCount } from './options.js'
+
+export const TRAIN_SHARE = 0.8
+export const EVALUATED_TOPS = [20, 100] as const
+
+export interface RankingResult {
+  ranking: string
+  tops: Array<{ k: number, pairs: number, holdoutLeverage: number, medianHoldoutLift: number | null }>
+}
+
+export interface HoldoutReport {
+  trainOrders: number
+  testOrders: number
+  splitBy: 'order date' | 'file order'
+  minCount: number
+  candidatePairs: number
+  rankings: RankingResult[]
+}
+
+export function evaluateHoldout (ingested: IngestResult, options: { minCount?: number } = {}): HoldoutReport {
+  const n = ingested.basketOffsets.length - 1
+  const order = chronological(ingested)
+  const cut = Math.floor(n * TRAIN_SHARE)
+  const train = subset(ingested, order.subarray(0, cut))
+  const test = subset(ingested, order.subarray(cut))
+  const minCount = options.minCount ?? defaultMinCount(cut)
+  const mined = mineFrequentItemsets(train, { minCount, maxSize: 2 })
+  const candidates = scorePairs(mined)
+  const testCounts = pairCounter(test)
+  const rankings: Array<[string, (a: FbtCandidate, b: FbtCandidate) => number]> = [
+    ['engine score', (a, b) => b.score - a.score],
+    ['raw count', (a, b) => b.count - a.count],
+    ['in-sample leverage', (a, b) => (b.count - b.expected) - (a.count - a.expected)]
+  ]
+  return {
+    trainOrders: cut,
+    testOrders: n - cut,
+    splitBy: ingested.orderTimes && ingested.orderTimes.some(t => !Number.isNaN(t)) ? 'order date' : 'file order',
+    minCount,
+    candidatePairs: candidates.length,
+    rankings: rankings.map(([ranking, compare]) => {
+      const ranked = [...candidates].sort((a, b) => compare(a, b) || a.items[0] - b.items[0] || a.items[1] - b.items[1])
+      return {
+        ranking,
+        tops: EVALUATED_TOPS.map(k => {
+          const top = ranked.slice(0, k)
+          let leverage = 0
+          const lifts: number[] = []
+          for (const c of top) {
+            const together = testCounts.together(c.items[0], c.items[1])
+            const expected = testCounts.itemCounts[c.items[0]] * testCounts.itemCounts[c.items[1]] / testCounts.orders
+            leverage += together - expected
+            if (expected > 0) lifts.push(together / expected)
+          }
+          return { k, pairs: top.length, holdoutLeverage: leverage, medianHoldoutLift: median(lifts) }
+        })
+      }
+    })
+  }
+}
+
+/** Basket indexes by order time (file order for ties and orders without a date). */
+function chronological (ingested: IngestResult): Int32Array {
+  const n = ingested.basketOffsets.length - 1
+  const idx = new Int32Array(n)
+  for (let i = 0; i < n; i++) idx[i] = i
+  const times = ingested.orderTimes
+  if (!times || !times.some(t => !Number.isNaN(t))) return idx
+  const key = (i: number): number => Number.isNaN(times[i]) ? Infinity : times[i]
+  return Int32Array.from([...idx].sort((a, b) => key(a) - key(b) || a - b))
+}
+
+function subset (ingested: IngestResult, baskets: Int32Array): Baskets {
+  const offsets = new Int32Array(baskets.length + 1)
+  let total = 0
+  for (let k = 0; k < baskets.length; k++) {
+    total += ingested.basketOffsets[baskets[k] + 1] - ingested.basketOffsets[baskets[k]]
+    offsets[k + 1] = total
+  }
+  const items = new Int32Array(total)
+  for (let k = 0; k < baskets.length; k++) {
+    items.set(ingested.basketItems.subarray(ingested.basketOffsets[baskets[k]], ingested.basketOffsets[baskets[k] + 1]), offsets[k])
+  }
+  return { offsets, items, itemCount: ingested.products.length }
+}
+
+/** Item counts and on-demand pair counts (via per-item basket lists) for the test orders. */
+function pairCounter (b: Baskets): { orders: number, itemCounts: Int32Array, together: (x: number, y: number) => number } {
+  const orders = b.offsets.length - 1
+  const itemCounts = new Int32Array(b.itemCount)
+  for (const x of b.items) itemCounts[x]++
+  const lists = new Map<number, Int32Array>()
+  const basketsOf = (x: number): Int32Array => {
+    let list = lists.get(x)
+    if (!list) {
+      const found: number[] = []
+      for (let i = 0; i < orders; i++) {
+        for (let p = b.offsets[i]; p < b.offsets[i + 1]; p++) if (b.items[p] === x) { found.push(i); break }
+      }
+      list = Int32Array.from(found)
+      lists.set(x, list)
+    }
+    return list
+  }
+  const together = (x: number, y: number): number => {
+    const a = basketsOf(x)
+    const c = basketsOf(y)
+    let i = 0
+    let j = 0
+    let n = 0
+    while (i < a.length && j < c.length) {
+      if (a[i] === c[j]) { n++; i++; j++ } else if (a[i] < c[j]) i++
+      else j++
+    }
+    return n
+  }
+  return { orders, itemCounts, together }
+}
+
+function median (xs: number[]): number | null {
+  if (xs.length === 0) return null
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
