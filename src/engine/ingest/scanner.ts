@@ -9,6 +9,7 @@ import { assertUtf8 } from './sniff.js'
 const QUOTE = 0x22
 const LF = 0x0a
 const CR = 0x0d
+const NO_QUOTE = 0x7fffffff
 
 /** Field flag bits in CsvScanner.flags. */
 export const FIELD_QUOTED = 1
@@ -28,7 +29,9 @@ export class CsvScanner {
   /** 1-based number of the current record in the file (the header is record 1). */
   recordNumber = 0
 
+  private readonly validateUtf8: boolean
   private work: Buffer = Buffer.allocUnsafe(0)
+  private bufIsWork = true
   private len = 0
   private pos = 0
   private recStart = 0
@@ -38,8 +41,18 @@ export class CsvScanner {
   private escaped = false
   private closeQuoteAt = -2
   private readonly cls = new Uint8Array(256)
+  private readonly delimiter: number
+  /** Fields recorded per record; the rest of a record is skipped without splitting it. */
+  private readonly fieldLimit: number
+  private skipping = false
+  /** Cached position of the next quote while skipping (NO_QUOTE: none in the buffer). */
+  private nextQuote = -1
 
-  constructor (delimiter: string, private readonly onRecord: RecordHandler, private readonly validateUtf8 = true) {
+  constructor (delimiter: string, private readonly onRecord: RecordHandler,
+    options: { fieldLimit?: number, validateUtf8?: boolean } = {}) {
+    this.delimiter = delimiter.charCodeAt(0)
+    this.fieldLimit = Math.max(1, Math.min(options.fieldLimit ?? MAX_COLUMNS + 1, MAX_COLUMNS + 1))
+    this.validateUtf8 = options.validateUtf8 ?? true
     // Byte classes for the hot loop: 0 = ordinary byte, 1 = delimiter, 2 = newline, 3 = quote.
     this.cls[delimiter.charCodeAt(0)] = 1
     this.cls[LF] = 2
@@ -61,9 +74,10 @@ export class CsvScanner {
     }
     if (this.validateUtf8) assertUtf8(this.buf.subarray(this.recStart, this.len))
     if (this.len > this.recStart) {
-      this.endField(this.len, true)
+      if (!this.skipping) this.endField(this.len, true)
       this.emit(this.len)
     }
+    this.skipping = false
     this.len = this.pos = this.recStart = this.fieldStart = 0
   }
 
@@ -72,6 +86,7 @@ export class CsvScanner {
     if (carry === 0) {
       // Nothing pending: scan the caller's bytes in place.
       this.buf = Buffer.from(slice.buffer, slice.byteOffset, slice.length)
+      this.bufIsWork = false
       this.len = slice.length
       this.pos = this.recStart = this.fieldStart = 0
       this.closeQuoteAt = -2
@@ -80,10 +95,14 @@ export class CsvScanner {
       this.ensureWork(carry + slice.length)
       this.work.set(slice, carry)
       this.len = carry + slice.length
+      // A view of exactly the valid bytes: indexOf must never find stale bytes past them.
+      this.buf = this.work.subarray(0, this.len)
+      this.bufIsWork = true
     }
+    this.nextQuote = -1
     this.scan()
     if (this.validateUtf8) assertUtf8(this.buf.subarray(0, this.recStart))
-    if (this.len - this.fieldStart > MAX_FIELD_BYTES) this.tooLong('field', this.len - this.fieldStart, MAX_FIELD_BYTES)
+    if (!this.skipping && this.len - this.fieldStart > MAX_FIELD_BYTES) this.tooLong('field', this.len - this.fieldStart, MAX_FIELD_BYTES)
     if (this.len - this.recStart > MAX_RECORD_BYTES) this.tooLong('record', this.len - this.recStart, MAX_RECORD_BYTES)
     this.retainTail()
   }
@@ -94,36 +113,32 @@ export class CsvScanner {
    */
   private retainTail (): void {
     const carry = this.len - this.recStart
-    if (carry === 0) {
-      this.len = this.pos = this.recStart = this.fieldStart = 0
-      this.closeQuoteAt = -2
-      this.buf = this.work
-      return
-    }
     const shift = this.recStart
-    if (this.buf === this.work) {
-      if (shift !== 0) this.work.copyWithin(0, shift, this.len)
-    } else {
-      this.ensureWork(carry)
-      this.buf.copy(this.work, 0, shift, this.len)
+    if (carry > 0) {
+      if (this.bufIsWork) {
+        if (shift !== 0) this.work.copyWithin(0, shift, this.len)
+      } else {
+        this.ensureWork(carry)
+        this.buf.copy(this.work, 0, shift, this.len)
+      }
     }
     for (let i = 0; i < this.count; i++) { this.starts[i] -= shift; this.ends[i] -= shift }
     this.fieldStart -= shift
     this.closeQuoteAt -= shift
     this.pos -= shift
+    this.nextQuote = -1
     this.recStart = 0
     this.len = carry
-    this.buf = this.work
+    this.buf = this.work.subarray(0, carry)
+    this.bufIsWork = true
   }
 
-  /** Grows the work buffer to hold `need` bytes, keeping its first len - recStart bytes when it is in use. */
+  /** Grows the work buffer to hold `need` bytes, keeping the carried bytes already at its start. */
   private ensureWork (need: number): void {
     if (this.work.length >= need) return
     const grown = Buffer.allocUnsafe(Math.max(need, this.work.length * 2, 1 << 16))
-    const inUse = this.buf === this.work
-    if (inUse) this.work.copy(grown, 0, 0, this.len)
+    if (this.bufIsWork) this.work.copy(grown, 0, 0, this.len)
     this.work = grown
-    if (inUse) this.buf = grown
   }
 
   private scan (): void {
@@ -141,6 +156,29 @@ export class CsvScanner {
         i = q + 1
         continue
       }
+      if (this.skipping) {
+        // Past the last column the consumer reads: find the record's end with memchr-speed searches,
+        // still honouring quoted fields (they may hold newlines).
+        let q = this.nextQuote
+        if (q < i) {
+          q = buf.indexOf(QUOTE, i)
+          if (q === -1) q = NO_QUOTE
+          this.nextQuote = q
+        }
+        const lf = buf.indexOf(LF, i)
+        if (lf !== -1 && lf < q) {
+          this.emit(lf)
+          this.recStart = this.fieldStart = lf + 1
+          this.skipping = false
+          i = lf + 1
+          continue
+        }
+        if (q === NO_QUOTE) { i = len; break }
+        // A quote opens a quoted field only at a field's start, or right after a closing quote ("").
+        if (buf[q - 1] === this.delimiter || this.closeQuoteAt === q - 1) this.inQuotes = true
+        i = q + 1
+        continue
+      }
       // Hot loop over unquoted bytes: one table load and compare per ordinary byte.
       let c = 0
       while (i < len && (c = cls[buf[i]]) === 0) i++
@@ -148,6 +186,7 @@ export class CsvScanner {
       if (c === 1) {
         this.endField(i, false)
         this.fieldStart = i + 1
+        if (this.count >= this.fieldLimit) this.skipping = true
       } else if (c === 2) {
         this.endField(i, true)
         this.emit(i)

@@ -1,0 +1,100 @@
+// Catalog files (Shopify products export, generic product lists) into the product dictionary.
+// Shopify writes one row per variant (product fields only on the first) plus rows that only add
+// an image; rows are grouped by Handle. Draft/archived products, gift cards and other
+// non-merchandise are left out and counted.
+import type { DropReason, Product } from '../types.js'
+import { isTruthy, nonMerchandiseReason } from './cleaning.js'
+import { fieldIsEmpty, fieldNumber, fieldText } from './fields.js'
+import type { CatalogLayout } from './formats.js'
+import { bump, modeOf, type Counts } from './orders.js'
+import { isBlankRecord, type CsvScanner } from './scanner.js'
+
+interface Draft {
+  key: string
+  title: string
+  skus: Set<string>
+  prices: Map<number, number>
+  cost: number | null
+  inventory: number | null
+  type: string | null
+  vendor: string | null
+  tags: string[]
+  status: string
+  giftCard: boolean
+  /** Rows that describe the product or a variant (image-only rows excluded). */
+  rows: number
+}
+
+const INACTIVE = new Set(['draft', 'archived', 'inactive', 'disabled', 'hidden', 'deleted'])
+
+export class CatalogCollector {
+  private readonly drafts = new Map<string, Draft>()
+
+  constructor (private readonly layout: CatalogLayout, private readonly counts: Counts) {}
+
+  row (s: CsvScanner): void {
+    const L = this.layout
+    const counts = this.counts
+    const key = fieldText(s, L.key)
+    if (key === '' && isBlankRecord(s)) return
+    counts.rows_read++
+    if (key === '') { bump(counts.rows_skipped, 'missing_product'); return }
+    const title = fieldText(s, L.title)
+    const describesVariant = !fieldIsEmpty(s, L.price) || !fieldIsEmpty(s, L.sku) || !fieldIsEmpty(s, L.option1)
+    if (L.format === 'shopify-products' && title === '' && !describesVariant) {
+      bump(counts.lines_dropped, 'image_row')
+      return
+    }
+    let price = NaN
+    if (!fieldIsEmpty(s, L.price)) {
+      price = fieldNumber(s, L.price)
+      if (Number.isNaN(price) || price < 0) { bump(counts.rows_skipped, 'bad_price'); return }
+    }
+    let cost = NaN
+    if (!fieldIsEmpty(s, L.cost)) {
+      cost = fieldNumber(s, L.cost)
+      if (Number.isNaN(cost) || cost < 0) { bump(counts.rows_skipped, 'bad_cost'); return }
+    }
+    const inventory = fieldIsEmpty(s, L.inventory) ? NaN : fieldNumber(s, L.inventory)
+
+    let d = this.drafts.get(key)
+    if (d === undefined) {
+      d = {
+        key, title: '', skus: new Set(), prices: new Map(), cost: null, inventory: null, type: null, vendor: null,
+        tags: [], status: 'active', giftCard: false, rows: 0
+      }
+      this.drafts.set(key, d)
+    }
+    d.rows++
+    if (title !== '' && d.title === '') d.title = title
+    const sku = fieldText(s, L.sku)
+    if (sku !== '') d.skus.add(sku)
+    if (!Number.isNaN(price)) d.prices.set(price, (d.prices.get(price) ?? 0) + 1)
+    // The highest variant cost: a bundle priced above it is above every variant's cost.
+    if (!Number.isNaN(cost)) d.cost = Math.max(d.cost ?? 0, cost)
+    if (Number.isFinite(inventory)) d.inventory = (d.inventory ?? 0) + inventory
+    d.type ??= fieldText(s, L.type) || null
+    d.vendor ??= fieldText(s, L.vendor) || null
+    if (d.tags.length === 0) d.tags = fieldText(s, L.tags).split(',').map(t => t.trim()).filter(t => t !== '')
+    const status = fieldText(s, L.status).toLowerCase()
+    if (status !== '') d.status = status
+    if (isTruthy(fieldText(s, L.giftCard))) d.giftCard = true
+  }
+
+  finish (): Product[] {
+    const products: Product[] = []
+    const dropped = this.counts.lines_dropped
+    for (const d of this.drafts.values()) {
+      const title = d.title || d.key
+      const price = modeOf(d.prices)
+      let reason: DropReason | null = INACTIVE.has(d.status) ? 'inactive_product' : null
+      reason ??= nonMerchandiseReason({ title, vendor: d.vendor, type: d.type, giftCardFlag: d.giftCard })
+      if (reason === null && price === 0) reason = 'free_item'
+      if (reason !== null) { bump(dropped, reason, d.rows); continue }
+      products.push({
+        key: d.key, title, skus: [...d.skus], price, cost: d.cost, type: d.type, vendor: d.vendor, tags: d.tags, inventory: d.inventory
+      })
+    }
+    return products
+  }
+}

@@ -1,0 +1,321 @@
+// Order-line files (Shopify orders export, Shopify GraphQL lines, generic order lines) into baskets.
+// While streaming, each row becomes one line in flat typed arrays (order id, line key, quantity,
+// price); order-level fields (status, cancelled, date) are kept per order, so fields that Shopify
+// writes only on an order's first row apply to all its rows, even when an order's rows are not
+// contiguous. At the end line keys are resolved to products (variants rolled up), the cleaning
+// rules applied, and the kept orders packed into CSR arrays.
+import type { DropReason, Product } from '../types.js'
+import { dropReasonOf, isTruthy, nonMerchandiseReason, OrderState, orderStateOf } from './cleaning.js'
+import { fieldDate, fieldIsEmpty, fieldNumber, fieldText } from './fields.js'
+import type { OrderLayout } from './formats.js'
+import { Growable } from './growable.js'
+import { ByteInterner } from './interner.js'
+import { rollUpVariants } from './rollup.js'
+import { isBlankRecord, type CsvScanner } from './scanner.js'
+
+/** Which column a line key came from (part of the key, so an id "12" and a SKU "12" stay apart). */
+const KEY_PRODUCT_ID = 1
+const KEY_VARIANT_ID = 2
+const KEY_SKU = 3
+const KEY_TITLE = 4
+const KEY_LINE_NAME = 5
+
+const LINE_GIFT_CARD = 1
+const MAX_QUANTITY = 1_000_000
+
+export interface Counts {
+  rows_read: number
+  rows_skipped: Record<string, number>
+  lines_dropped: Partial<Record<DropReason, number>>
+}
+
+export interface OrderBaskets {
+  products: Product[]
+  basketOffsets: Int32Array
+  basketItems: Int32Array
+  basketQuantities: Int32Array
+  orderTimes: Float64Array | null
+  orders_read: number
+  orders_used: number
+  multi_product_orders: number
+}
+
+interface LineKeyInfo {
+  tag: number
+  key: string
+  title: string
+  lineName: string
+  sku: string
+  vendor: string | null
+  type: string | null
+}
+
+export function bump<K extends string> (counts: Partial<Record<K, number>>, key: K, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by
+}
+
+export class OrderLinesCollector {
+  private readonly orders = new ByteInterner()
+  private readonly orderState = new Growable(Uint8Array)
+  private readonly orderStatusSeen = new Growable(Uint8Array)
+  private readonly orderCancelled = new Growable(Uint8Array)
+  private readonly orderTime = new Growable(Float64Array)
+  private readonly lineKeys = new ByteInterner()
+  private readonly lineKeyInfo: LineKeyInfo[] = []
+  private readonly lineOrder = new Growable(Int32Array, 1 << 14)
+  private readonly lineKey = new Growable(Int32Array, 1 << 14)
+  private readonly lineQuantity = new Growable(Int32Array, 1 << 14)
+  private readonly linePrice = new Growable(Float64Array, 1 << 14)
+  private readonly lineFlags = new Growable(Uint8Array, 1 << 14)
+  private previousOrder = -1
+
+  /** Pairs of (key tag, column): where a row's product key comes from, in order of preference. */
+  private readonly keyChain: number[]
+
+  constructor (private readonly layout: OrderLayout, private readonly counts: Counts) {
+    const L = layout
+    // The Shopify orders export has no product id: the line name is the product (its SKU only helps
+    // to roll variants up), and a SKU alone is the key only when a line has no name.
+    const chain = L.format === 'shopify-orders'
+      ? [KEY_LINE_NAME, L.lineName, KEY_SKU, L.sku]
+      : [KEY_PRODUCT_ID, L.productId, KEY_VARIANT_ID, L.variantId, KEY_SKU, L.sku, KEY_TITLE, L.title, KEY_LINE_NAME, L.lineName]
+    this.keyChain = chain.filter((_, i) => i % 2 === 1 ? chain[i] >= 0 : chain[i + 1] >= 0)
+  }
+
+  row (s: CsvScanner): void {
+    const L = this.layout
+    const counts = this.counts
+    if (fieldIsEmpty(s, L.order)) {
+      if (isBlankRecord(s)) return
+      counts.rows_read++
+      bump(counts.rows_skipped, 'missing_order_id')
+      return
+    }
+    counts.rows_read++
+
+    // The product: the first non-empty of the layout's product columns.
+    const chain = this.keyChain
+    let k = 0
+    while (k < chain.length && fieldIsEmpty(s, chain[k + 1])) k += 2
+    if (k >= chain.length) { bump(counts.rows_skipped, 'missing_product'); return }
+    const tag = chain[k]
+    const keyField = chain[k + 1]
+
+    let quantity = 1
+    if (!fieldIsEmpty(s, L.quantity)) {
+      const q = fieldNumber(s, L.quantity)
+      if (Number.isNaN(q) || q > MAX_QUANTITY) { bump(counts.rows_skipped, 'bad_quantity'); return }
+      if (q <= 0) { bump(counts.lines_dropped, 'refunded'); return }
+      quantity = Math.max(1, Math.round(q))
+    }
+    let price = NaN
+    if (!fieldIsEmpty(s, L.price)) {
+      price = fieldNumber(s, L.price)
+      if (Number.isNaN(price) || price < 0) { bump(counts.rows_skipped, 'bad_price'); return }
+    }
+
+    const order = this.orderOf(s)
+    if (this.orderStatusSeen.data[order] === 0 && !fieldIsEmpty(s, L.status)) {
+      this.orderStatusSeen.data[order] = 1
+      this.orderState.data[order] = orderStateOf(fieldText(s, L.status))
+    }
+    if (this.orderCancelled.data[order] === 0 && !fieldIsEmpty(s, L.cancelled)) {
+      const text = fieldText(s, L.cancelled).toLowerCase()
+      if (text !== 'false' && text !== 'no' && text !== '0' && text !== 'n') this.orderCancelled.data[order] = 1
+    }
+    if (L.date >= 0 && Number.isNaN(this.orderTime.data[order])) this.orderTime.data[order] = fieldDate(s, L.date)
+
+    this.lineOrder.push(order)
+    this.lineKey.push(this.lineKeyOf(s, tag, keyField))
+    this.lineQuantity.push(quantity)
+    this.linePrice.push(price)
+    this.lineFlags.push(L.giftCard >= 0 && isTruthy(fieldText(s, L.giftCard)) ? LINE_GIFT_CARD : 0)
+  }
+
+  private orderOf (s: CsvScanner): number {
+    const f = this.layout.order
+    const start = s.starts[f]
+    const end = s.ends[f]
+    // Rows of one order are usually adjacent: compare with the previous row's order before hashing.
+    if (this.previousOrder >= 0 && this.orders.sameAs(this.previousOrder, s.buf, 0, start, end)) return this.previousOrder
+    const id = this.orders.intern(s.buf, 0, start, end)
+    if (this.orders.created) {
+      this.orderState.ensure(id, OrderState.Kept)
+      this.orderStatusSeen.ensure(id, 0)
+      this.orderCancelled.ensure(id, 0)
+      this.orderTime.ensure(id, NaN)
+    }
+    this.previousOrder = id
+    return id
+  }
+
+  private lineKeyOf (s: CsvScanner, tag: number, keyField: number): number {
+    const L = this.layout
+    const sku = tag === KEY_SKU ? -1 : L.sku
+    const hasSku = sku >= 0 && sku < s.count
+    const id = this.lineKeys.intern(s.buf, tag, s.starts[keyField], s.ends[keyField],
+      hasSku ? s.starts[sku] : -1, hasSku ? s.ends[sku] : -1)
+    if (this.lineKeys.created) {
+      const key = fieldText(s, keyField)
+      const lineName = fieldText(s, L.lineName)
+      this.lineKeyInfo.push({
+        tag,
+        key,
+        title: fieldText(s, L.title) || lineName || key,
+        lineName,
+        sku: fieldText(s, L.sku),
+        vendor: fieldText(s, L.vendor) || null,
+        type: fieldText(s, L.type) || null
+      })
+    }
+    return id
+  }
+
+  finish (dropPending: boolean): OrderBaskets {
+    const resolved = this.resolveProducts()
+    const nOrders = this.orders.size
+    const nLines = this.lineOrder.length
+    const lineOrder = this.lineOrder.data
+    const lineKey = this.lineKey.data
+    const lineQuantity = this.lineQuantity.data
+    const linePrice = this.linePrice.data
+    const lineFlags = this.lineFlags.data
+    const dropped = this.counts.lines_dropped
+
+    // Lines grouped by order (a stable counting sort), orders in order of first appearance.
+    const orderStart = new Int32Array(nOrders + 1)
+    for (let i = 0; i < nLines; i++) orderStart[lineOrder[i] + 1]++
+    for (let o = 0; o < nOrders; o++) orderStart[o + 1] += orderStart[o]
+    const fill = orderStart.slice(0, nOrders)
+    const byOrder = new Int32Array(nLines)
+    for (let i = 0; i < nLines; i++) byOrder[fill[lineOrder[i]]++] = i
+
+    const nSlots = resolved.slots.length
+    const seenInOrder = new Int32Array(nSlots).fill(-1)
+    const positionInBasket = new Int32Array(nSlots)
+    const finalIndex = new Int32Array(nSlots).fill(-1)
+    const finalSlots: number[] = []
+    const priceCounts: Array<Map<number, number>> = []
+    const offsets = new Growable(Int32Array, 1 << 12)
+    const items = new Growable(Int32Array, 1 << 14)
+    const quantities = new Growable(Int32Array, 1 << 14)
+    const times = new Growable(Float64Array, 1 << 12)
+    offsets.push(0)
+    let multi = 0
+    let anyTime = false
+    const basketSlots: number[] = []
+    const basketQty: number[] = []
+
+    for (let o = 0; o < nOrders; o++) {
+      const from = orderStart[o]
+      const to = orderStart[o + 1]
+      if (from === to) continue
+      const state = this.orderCancelled.data[o] === 1 ? OrderState.Cancelled : this.orderState.data[o]
+      const orderDrop = dropReasonOf(state, dropPending)
+      if (orderDrop !== null) { bump(dropped, orderDrop, to - from); continue }
+      basketSlots.length = 0
+      basketQty.length = 0
+      for (let k = from; k < to; k++) {
+        const line = byOrder[k]
+        const key = lineKey[line]
+        const reason = resolved.reasons[key] ?? ((lineFlags[line] & LINE_GIFT_CARD) !== 0 ? 'gift_card' : linePrice[line] === 0 ? 'free_item' : null)
+        if (reason !== null) { bump(dropped, reason); continue }
+        const slot = resolved.slotOfKey[key]
+        const price = linePrice[line]
+        if (price > 0) {
+          let m = priceCounts[slot]
+          if (m === undefined) { m = new Map(); priceCounts[slot] = m }
+          m.set(price, (m.get(price) ?? 0) + 1)
+        }
+        if (seenInOrder[slot] === o) {
+          bump(dropped, 'duplicate_line')
+          const p = positionInBasket[slot]
+          basketQty[p] = Math.min(0x7fffffff, basketQty[p] + lineQuantity[line])
+          continue
+        }
+        seenInOrder[slot] = o
+        positionInBasket[slot] = basketSlots.length
+        basketSlots.push(slot)
+        basketQty.push(lineQuantity[line])
+      }
+      if (basketSlots.length === 0) continue
+      const entries = basketSlots.map((slot, i) => {
+        if (finalIndex[slot] < 0) { finalIndex[slot] = finalSlots.length; finalSlots.push(slot) }
+        return [finalIndex[slot], basketQty[i]] as const
+      }).sort((a, b) => a[0] - b[0])
+      for (const [item, q] of entries) { items.push(item); quantities.push(q) }
+      offsets.push(items.length)
+      if (entries.length >= 2) multi++
+      const t = this.orderTime.data[o]
+      if (!Number.isNaN(t)) anyTime = true
+      times.push(t)
+    }
+
+    const products = finalSlots.map(slot => {
+      const p = resolved.slots[slot]
+      return { ...p.product, skus: [...p.skus], price: modeOf(priceCounts[slot]) }
+    })
+    return {
+      products,
+      basketOffsets: offsets.toArray(),
+      basketItems: items.toArray(),
+      basketQuantities: quantities.toArray(),
+      orderTimes: this.layout.date >= 0 && anyTime ? times.toArray() : null,
+      orders_read: nOrders,
+      orders_used: offsets.length - 1,
+      multi_product_orders: multi
+    }
+  }
+
+  /** Maps every line key to a product slot (rolling up variants) and to a non-merchandise reason. */
+  private resolveProducts (): { slots: Array<{ product: Omit<Product, 'skus' | 'price'>, skus: Set<string> }>, slotOfKey: Int32Array, reasons: Array<DropReason | null> } {
+    const infos = this.lineKeyInfo
+    const named = infos.map((info, i) => ({ i, name: info.tag === KEY_LINE_NAME ? info.key : '', sku: info.sku }))
+      .filter(n => n.name !== '')
+    const rolled = new Map<number, string>()
+    rollUpVariants(named).forEach((title, k) => rolled.set(named[k].i, title))
+
+    const slotByKey = new Map<string, number>()
+    const slots: Array<{ product: Omit<Product, 'skus' | 'price'>, skus: Set<string> }> = []
+    const slotOfKey = new Int32Array(infos.length)
+    const reasons: Array<DropReason | null> = []
+    infos.forEach((info, i) => {
+      let key: string
+      let title = info.title
+      if (info.tag === KEY_LINE_NAME) {
+        title = rolled.get(i) ?? info.key
+        key = normaliseTitle(title)
+      } else if (info.tag === KEY_TITLE) {
+        key = normaliseTitle(info.key)
+      } else {
+        key = info.key
+      }
+      let slot = slotByKey.get(`${info.tag === KEY_LINE_NAME ? KEY_TITLE : info.tag}:${key}`)
+      if (slot === undefined) {
+        slot = slots.length
+        slotByKey.set(`${info.tag === KEY_LINE_NAME ? KEY_TITLE : info.tag}:${key}`, slot)
+        slots.push({ product: { key, title, cost: null, type: info.type, vendor: info.vendor, tags: [] }, skus: new Set() })
+      }
+      if (info.sku !== '') slots[slot].skus.add(info.sku)
+      slotOfKey[i] = slot
+      reasons.push(nonMerchandiseReason({ title, lineName: info.lineName || info.key, vendor: info.vendor, type: info.type }))
+    })
+    return { slots, slotOfKey, reasons }
+  }
+}
+
+/** Key for a product known only by its title: case and spacing do not make a different product. */
+export function normaliseTitle (title: string): string {
+  return title.toLowerCase().replace(/\s+/g, ' ').trim()
+}
+
+/** The most common price (ties: the lower one), or null when none was seen. */
+export function modeOf (counts: Map<number, number> | undefined): number | null {
+  if (counts === undefined) return null
+  let best: number | null = null
+  let bestCount = 0
+  for (const [price, n] of counts) {
+    if (n > bestCount || (n === bestCount && best !== null && price < best)) { best = price; bestCount = n }
+  }
+  return best
+}
