@@ -46,6 +46,12 @@ function safeSet (store: Storage, key: string, value: string): void {
 export class Session {
   constructor (readonly mode: AuthMode, public shop: string) {}
 
+  /** False in Shopify mode when there is neither App Bridge nor a ?token= to authenticate with. */
+  get hasCredentials (): boolean {
+    if (this.mode === 'development') return true
+    return window.shopify !== undefined || (new URLSearchParams(location.search).get('token') ?? '') !== ''
+  }
+
   /** Headers for one request; Shopify session tokens live a minute, so one is fetched per request. */
   async headers (): Promise<Record<string, string>> {
     if (this.mode === 'development') return this.shop === '' ? {} : { 'X-Shop-Domain': this.shop }

@@ -10,6 +10,9 @@ import { createPoller, type Poller } from './poller.js'
 import { renderBundles, renderSummary } from './render.js'
 
 const STATUS_URL = '/api/bundles/quick-install/status'
+const SESSION_REFUSED = 'The service did not accept your session. Open the app again from your Shopify admin.'
+const NO_SESSION = 'This service needs a Shopify session: open the app from your Shopify admin, ' +
+  'or add ?token=<session token> to this page\'s address.'
 const POLL_MS = 2000
 
 const ui = {
@@ -124,7 +127,7 @@ function startPolling (knownState: string | undefined, delayFirst: boolean): voi
       if (retryInMs === null) {
         stopPolling()
         setAlert(error instanceof ApiError && (error.status === 401 || error.status === 403)
-          ? 'The service did not accept your session. Open the app again from your Shopify admin.'
+          ? SESSION_REFUSED
           : 'Could not read the quick install status. Reload the page to try again.')
         return
       }
@@ -267,10 +270,12 @@ async function loadStatus (): Promise<void> {
     if (current === view) applyStatus(s)
   } catch (error) {
     if (current !== view) return
-    showSections({ upload: true })
+    const refused = error instanceof ApiError && (error.status === 401 || error.status === 403)
+    // Without a session an upload would be refused too; otherwise let the merchant try anyway.
+    showSections({ upload: !refused })
     announce('Could not read the quick install status.')
-    setAlert(error instanceof ApiError && (error.status === 401 || error.status === 403)
-      ? 'The service did not accept your session. Open the app again from your Shopify admin.'
+    setAlert(refused
+      ? (session.hasCredentials ? SESSION_REFUSED : NO_SESSION)
       : 'The service did not answer. Check your connection and reload the page.')
   }
 }
