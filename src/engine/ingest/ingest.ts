@@ -84,9 +84,13 @@ export async function ingest (source: AsyncIterable<Uint8Array>, options: Ingest
   for await (const chunk of source) {
     if (chunk.length === 0) continue
     if (scanner !== null) { scanner.push(chunk); continue }
-    head.add(chunk)
-    if (head.headerComplete()) scanner = start(false)
-    else if (head.length > HEAD_BYTES) scanner = start(false) // throws: the header row is too long
+    // The head holds at most 64 KiB (+1 to tell "too long"); the rest of a big first chunk goes to the scanner.
+    const part = chunk.subarray(0, HEAD_BYTES + 1 - head.length)
+    head.add(part)
+    if (head.headerComplete() || head.length > HEAD_BYTES) { // a header longer than HEAD_BYTES throws in start
+      scanner = start(false)
+      if (part.length < chunk.length) scanner.push(chunk.subarray(part.length))
+    }
   }
   scanner ??= start(true)
   scanner.finish()

@@ -1,8 +1,11 @@
 // Shopify's orders export names a line "Product - Variant" and carries no product id. Variants are
 // rolled up to their product by stripping the part after the LAST " - ", but only where the order
-// lines really show variants: the same prefix sold under two or more different suffixes, and SKUs
-// that agree (they share a stem, or there are none). A title that merely contains " - "
-// ("Linga Bhairavi Copper Pendant - Large", sold alone) keeps its full name.
+// lines really show variants: the same prefix sold under two or more different suffixes with SKUs
+// that agree (they share a stem, or there are none), or a suffix in Shopify's multi-option shape
+// ("M / Black"). A product of which one variant only was sold ("Crew Socks - S") is rolled up when
+// its suffix is made of option values this shop's proven variants use ("S" from "Tee - S" and
+// "Tee - M"). A title that merely contains " - " ("Linga Bhairavi Copper Pendant - Large", a real
+// product title) keeps its full name unless "Large" is such a proven option value of the shop.
 
 export interface NamedLine {
   name: string
@@ -10,6 +13,8 @@ export interface NamedLine {
 }
 
 const MIN_SHARED_SKU_PREFIX = 3
+/** Shopify writes a variant of several options as "Value1 / Value2 [/ Value3]". */
+const MULTI_OPTION = /^[^/]{1,40} \/ [^/]{1,40}( \/ [^/]{1,40})?$/
 
 function sharedPrefixLength (skus: string[]): number {
   let n = skus[0].length
@@ -43,10 +48,20 @@ export function rollUpVariants (lines: NamedLine[]): string[] {
     if (l.sku !== '') g.skus.add(l.sku)
     return prefix
   })
+  const proven = (g: { suffixes: Set<string>, skus: Set<string> }, suffix: string): boolean =>
+    (g.suffixes.size >= 2 && skusAgree(g.skus)) || MULTI_OPTION.test(suffix)
+  // Option values used by proven variants: the shop's own variant vocabulary.
+  const optionValues = new Set<string>()
+  for (const g of groups.values()) {
+    for (const suffix of g.suffixes) if (proven(g, suffix)) for (const v of suffix.split(' / ')) optionValues.add(v.trim().toLowerCase())
+  }
   return lines.map((l, i) => {
     const prefix = split[i]
     if (prefix === null) return l.name
     const g = groups.get(prefix)!
-    return g.suffixes.size >= 2 && skusAgree(g.skus) ? prefix : l.name
+    const suffix = l.name.slice(l.name.lastIndexOf(' - ') + 3).trim()
+    if (proven(g, suffix)) return prefix
+    const known = g.suffixes.size === 1 && suffix.split(' / ').every(v => optionValues.has(v.trim().toLowerCase()))
+    return known ? prefix : l.name
   })
 }

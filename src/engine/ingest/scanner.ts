@@ -167,6 +167,8 @@ export class CsvScanner {
         }
         const lf = buf.indexOf(LF, i)
         if (lf !== -1 && lf < q) {
+          // Only a skipped stretch longer than the columns still allowed can hold too many of them.
+          if (lf - this.fieldStart > MAX_COLUMNS - this.count) this.checkSkippedColumns(lf)
           this.emit(lf)
           this.recStart = this.fieldStart = lf + 1
           this.skipping = false
@@ -204,12 +206,28 @@ export class CsvScanner {
     this.pos = i
   }
 
+  /** Counts the columns in the skipped part of the record (quote-aware); too many is MALFORMED_CSV. */
+  private checkSkippedColumns (end: number): void {
+    const buf = this.buf
+    const d = this.delimiter
+    let columns = this.count + 1
+    let inQuotes = false
+    for (let i = this.fieldStart; i < end; i++) {
+      const b = buf[i]
+      if (b === QUOTE) inQuotes = !inQuotes
+      else if (b === d && !inQuotes) columns++
+    }
+    if (columns > MAX_COLUMNS) this.tooManyColumns()
+  }
+
+  private tooManyColumns (): never {
+    throw new EngineInputError('MALFORMED_CSV',
+      `Record ${this.recordNumber + 1} has more than ${MAX_COLUMNS} columns; this does not look like an order or product export.`)
+  }
+
   private endField (at: number, lastInRecord: boolean): void {
     const n = this.count
-    if (n >= MAX_COLUMNS) {
-      throw new EngineInputError('MALFORMED_CSV',
-        `Record ${this.recordNumber + 1} has more than ${MAX_COLUMNS} columns; this does not look like an order or product export.`)
-    }
+    if (n >= MAX_COLUMNS) this.tooManyColumns()
     let start = this.fieldStart
     let end = at
     let flag = 0

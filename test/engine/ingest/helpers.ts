@@ -44,3 +44,19 @@ export function genShop (format: string, orders: number, seed: number): { csv: s
   }
   return { csv, truth }
 }
+
+/** Baskets as sorted "title×quantity" lists, comparable across formats and product numbering. */
+export function basketsByTitle (r: { products: Array<{ title: string }>, basketOffsets: Int32Array, basketItems: Int32Array, basketQuantities: Int32Array }): string[] {
+  const out: string[] = []
+  for (let b = 0; b + 1 < r.basketOffsets.length; b++) {
+    const items: string[] = []
+    for (let k = r.basketOffsets[b]; k < r.basketOffsets[b + 1]; k++) items.push(`${r.products[r.basketItems[k]].title}×${r.basketQuantities[k]}`)
+    out.push(items.sort().join(' | '))
+  }
+  return out
+}
+
+/** The result without its timing, for comparing runs. */
+export function comparable<T extends { summary: { ms_ingest: number } }> (r: T): unknown {
+  return { ...r, summary: { ...r.summary, ms_ingest: 0 } }
+}

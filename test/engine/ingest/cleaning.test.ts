@@ -1,0 +1,160 @@
+import t from 'tap'
+import { ingest } from '../../../src/engine/ingest/index.js'
+import { rollUpVariants } from '../../../src/engine/ingest/rollup.js'
+import type { IngestResult } from '../../../src/engine/types.js'
+import { basketsByTitle, sourceOf } from './helpers.js'
+
+const run = async (text: string, options = {}): Promise<IngestResult> => await ingest(sourceOf(text, 5), options)
+
+const SHOPIFY_HEAD = 'Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Cancelled at,Vendor,Billing Name\n'
+
+t.test('order-level status: cancelled, voided, refunded dropped; partially refunded and pending kept', async t => {
+  const csv = SHOPIFY_HEAD +
+    '#1,a@x.com,paid,2025-01-01 10:00:00 -0500,1,Mug,10.00,M1,,Acme,Ann Lee\n' +
+    '#1,a@x.com,,2025-01-01 10:00:00 -0500,1,Tea,5.00,T1,,Acme,\n' +
+    '#2,b@x.com,paid,2025-01-02 10:00:00 -0500,1,Mug,10.00,M1,2025-01-03 10:00:00 -0500,Acme,Bo\n' +
+    '#2,b@x.com,,2025-01-02 10:00:00 -0500,1,Tea,5.00,T1,,Acme,\n' + // Cancelled at only on the first row
+    '#3,c@x.com,voided,2025-01-03 10:00:00 -0500,1,Mug,10.00,M1,,Acme,Cy\n' +
+    '#4,d@x.com,refunded,2025-01-04 10:00:00 -0500,1,Mug,10.00,M1,,Acme,Di\n' +
+    '#4,d@x.com,,2025-01-04 10:00:00 -0500,2,Tea,5.00,T1,,Acme,\n' +
+    '#5,e@x.com,partially_refunded,2025-01-05 10:00:00 -0500,1,Mug,10.00,M1,,Acme,Ed\n' +
+    '#5,e@x.com,,2025-01-05 10:00:00 -0500,1,Tea,5.00,T1,,Acme,\n' +
+    '#6,f@x.com,pending,2025-01-06 10:00:00 -0500,1,Mug,10.00,M1,,Acme,Fa\n' +
+    '#6,f@x.com,,2025-01-06 10:00:00 -0500,1,Tea,5.00,T1,,Acme,\n' +
+    '#7,g@x.com,expired,2025-01-07 10:00:00 -0500,1,Mug,10.00,M1,,Acme,Gu\n'
+  const r = await run(csv)
+  t.same(r.summary.lines_dropped, { cancelled: 2, voided: 2, refunded: 2 }, 'dropped lines counted by reason (expired counts as voided)')
+  t.equal(r.summary.orders_read, 7)
+  t.equal(r.summary.orders_used, 3, 'orders #1, #5 (partially refunded) and #6 (pending) are kept')
+  t.equal(r.summary.multi_product_orders, 3)
+  t.same(Array.from(r.orderTimes ?? []), [Date.parse('2025-01-01T15:00:00Z'), Date.parse('2025-01-05T15:00:00Z'), Date.parse('2025-01-06T15:00:00Z')])
+  const json = JSON.stringify(r)
+  for (const pii of ['a@x.com', 'Ann Lee', 'Ed']) t.notOk(json.includes(pii), `customer data "${pii}" is not kept`)
+
+  const strict = await run(csv, { dropPending: true })
+  t.equal(strict.summary.orders_used, 2, 'dropPending leaves pending orders out')
+  t.equal(strict.summary.lines_dropped.pending, 2)
+})
+
+t.test('a test store whose orders are mostly pending still has evidence', async t => {
+  let csv = 'order_id,product_id,quantity,financial_status\n'
+  for (let o = 1; o <= 20; o++) csv += `${o},A,1,${o % 5 === 0 ? 'paid' : 'pending'}\n${o},B,1,${o % 5 === 0 ? 'paid' : 'pending'}\n`
+  const r = await run(csv)
+  t.equal(r.summary.orders_used, 20)
+  t.equal(r.summary.multi_product_orders, 20)
+})
+
+t.test('non-merchandise lines: gift cards, tips, shipping protection, free lines and samples', async t => {
+  const csv = 'order_id,name,lineItemQuantity,productId,productTitle,lineItemName,sku,vendor,originalUnitPrice,isGiftCard,displayFinancialStatus\n' +
+    'g1,#1,1,p1,Mug,Mug,M1,Acme,10.00,false,PAID\n' +
+    'g1,#1,1,p2,Store Credit,Store Credit - $50,SC,Acme,50.00,true,PAID\n' + // flagged gift card
+    'g1,#1,1,p3,Gift Card,Gift Card - $25,GIFT-1,Store,25.00,false,PAID\n' + // gift card by title
+    'g1,#1,1,,Tip,Tip,,,5.00,false,PAID\n' +
+    'g1,#1,1,p5,Shipping Protection,Shipping Protection,,Route,2.98,false,PAID\n' +
+    'g1,#1,1,p6,Package Protection,Package Protection,,Corso,1.50,false,PAID\n' +
+    'g1,#1,1,p7,Delivery Insurance,Delivery Insurance,,Store,1.00,false,PAID\n' +
+    'g1,#1,1,p8,Free Sample Pack,Free Sample Pack,FREE,Store,3.00,false,PAID\n' +
+    'g1,#1,1,p9,Sticker,Sticker,ST,Acme,0.00,false,PAID\n' +
+    'g1,#1,2,p10,Tea,Tea,T1,Acme,5.00,false,PAID\n' +
+    'g1,#1,3,p10,Tea,Tea,T1,Acme,5.00,false,PAID\n' +
+    'g2,#2,1,p11,Tip Top Socks,Tip Top Socks,TT,Acme,9.00,false,PAID\n'
+  const r = await run(csv)
+  t.equal(r.format, 'shopify-graphql')
+  t.same(r.summary.lines_dropped, { gift_card: 2, tip: 1, shipping_protection: 3, free_item: 2, duplicate_line: 1 })
+  t.same(basketsByTitle(r), ['Mug×1 | Tea×5', 'Tip Top Socks×1'], 'one entry per product per order, quantities summed; "Tip Top Socks" is merchandise')
+  t.same(r.products.map(p => p.title), ['Mug', 'Tea', 'Tip Top Socks'], 'only products of kept lines are in the dictionary')
+})
+
+t.test('Shopify variants roll up to products only when the lines really show variants', async t => {
+  t.same(rollUpVariants([
+    { name: 'Crew Tee - S', sku: 'TEE-S' }, { name: 'Crew Tee - M', sku: 'TEE-M' }, // two sizes, one SKU stem
+    { name: 'Wrap Dress - M / Black', sku: 'DR-1' }, // multi-option shape
+    { name: 'Wool Socks - S', sku: 'SK-9-2' }, // a single variant sold, "S" is a proven size in this shop
+    { name: 'Copper Pendant - Large', sku: '0111016 L' }, // a product title with " - ": sold alone, "Large" unproven
+    { name: 'Summer - Red Wine', sku: 'W-RED' }, { name: 'Summer - Rosé', sku: 'CB-ETH' }, // SKUs disagree: different products
+    { name: 'Plain Mug', sku: 'MUG' },
+    { name: 'Bag - Big - Blue', sku: 'BG-1' }, { name: 'Bag - Big - Red', sku: 'BG-2' } // only the last " - " is the variant
+  ]), ['Crew Tee', 'Crew Tee', 'Wrap Dress', 'Wool Socks', 'Copper Pendant - Large', 'Summer - Red Wine', 'Summer - Rosé', 'Plain Mug', 'Bag - Big', 'Bag - Big'])
+
+  const csv = 'Name,Lineitem quantity,Lineitem name,Lineitem sku,Lineitem price\n' +
+    '#1,1,Crew Tee - S,TEE-S,20\n#1,1,Crew Tee - M,TEE-M,20\n#1,1,Copper Pendant - Large,P-L,10\n' +
+    '#2,1,Crew Tee - M,TEE-M,20\n#2,1,Mug,MUG,8\n'
+  const r = await run(csv)
+  t.same(r.products.map(p => [p.key, p.title, p.skus]), [
+    ['crew tee', 'Crew Tee', ['TEE-S', 'TEE-M']],
+    ['copper pendant - large', 'Copper Pendant - Large', ['P-L']],
+    ['mug', 'Mug', ['MUG']]
+  ])
+  t.equal(r.summary.lines_dropped.duplicate_line, 1, 'two sizes of one tee in an order are one product (size bracketing)')
+  t.same(basketsByTitle(r), ['Copper Pendant - Large×1 | Crew Tee×2', 'Crew Tee×1 | Mug×1'])
+})
+
+t.test('generic synonyms: InvoiceNo / StockCode / Description, negative quantities are returns', async t => {
+  const csv = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n' +
+    '536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850,United Kingdom\n' +
+    '536365,71053,WHITE METAL LANTERN,6,12/1/2010 8:26,3.39,17850,United Kingdom\n' +
+    'C536379,85123A,WHITE HANGING HEART,-1,12/1/2010 9:41,2.55,14527,United Kingdom\n'
+  const r = await run(csv)
+  t.equal(r.format, 'generic-orders')
+  t.same(r.products.map(p => [p.key, p.title, p.price]), [['85123A', 'WHITE HANGING HEART', 2.55], ['71053', 'WHITE METAL LANTERN', 3.39]])
+  t.equal(r.summary.lines_dropped.refunded, 1)
+  t.equal(r.summary.orders_used, 1)
+  t.ok(Number.isFinite(r.orderTimes?.[0]), 'a US-style date still parses')
+})
+
+t.test('row-level problems are skipped and counted; a mostly bad file fails', async t => {
+  const csv = 'order_id,product_id,quantity,price,created_at\n' +
+    '1,A,1,10,2025-01-01\n' +
+    '1,B,two,10,2025-01-01\n' + // bad quantity
+    ',C,1,10,2025-01-01\n' + // missing order id
+    '2,,1,10,2025-01-01\n' + // missing product
+    '2,A,1,ten,2025-01-01\n' + // bad price
+    '2,A,1,NaN,2025-01-01\n' +
+    '3,A,1,1e309,not a date\n' + // Infinity is not a price
+    '4,A,1e3,5,31/12/2025\n' + // 1e3 is a number; odd date is NaN, not an error
+    '4,B,1,-0,sometime\n' + // -0 is a $0 line
+    '5,A,1,10,2025-01-01\n5,B,1,10,2025-01-01\n5,C,1,10,2025-01-01\n6,A,1,10,2025-01-01\n' +
+    '\n\n'
+  const r = await run(csv)
+  t.equal(r.summary.rows_read, 13, 'blank lines are not rows')
+  t.same(r.summary.rows_skipped, { bad_quantity: 1, missing_order_id: 1, missing_product: 1, bad_price: 3 })
+  t.equal(r.summary.lines_dropped.free_item, 1)
+  t.same(basketsByTitle(r), ['A×1', 'A×1000', 'A×1 | B×1 | C×1', 'A×1'])
+  t.ok(r.orderTimes !== null && Number.isNaN(r.orderTimes[1]), 'an unreadable date is NaN')
+
+  const bad = 'order_id,product_id,quantity\n1,A,x\n2,B,y\n3,C,1\n'
+  try {
+    await run(bad)
+    t.fail('expected MOSTLY_INVALID')
+  } catch (err) {
+    t.match(err, { code: 'MOSTLY_INVALID', details: { rows_read: 3, rows_skipped: { bad_quantity: 2 } } })
+    t.match((err as Error).message, /2 of 3 data rows/)
+  }
+  const tolerant = await run(bad, { maxBadRowShare: 0.9 })
+  t.equal(tolerant.summary.orders_used, 1, 'maxBadRowShare raises the bar')
+})
+
+t.test('numbers: thousands separators and decimal commas', async t => {
+  const r = await run('order_id;product_id;quantity;price\n1;A;1;1,234.50\n2;B;1;12,50\n3;C;1;1.234,50\n4;D;"1";"$7.00"\n')
+  t.same(r.products.map(p => p.price), [1234.5, 12.5, 1234.5, 7])
+})
+
+t.test('catalog cleaning: drafts, archived, gift cards, image rows', async t => {
+  const csv = 'Handle,Title,Vendor,Type,Tags,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty,Image Src,Gift Card,Cost per item,Status\n' +
+    'mug,Mug,Acme,Kitchen,"a, b",Default Title,M1,10.00,5,http://x/1.jpg,false,4.00,active\n' +
+    'mug,,,,,,,,,http://x/2.jpg,,,\n' +
+    'tee,Tee,Acme,Shirt,,S,T-S,20.00,2,,false,8.00,active\n' +
+    'tee,,,,,M,T-M,22.00,3,,,9.00,\n' +
+    'tee,,,,,L,T-L,20.00,,,,8.50,\n' +
+    'old,Old,Acme,Kitchen,,Default Title,O1,5.00,0,,false,,archived\n' +
+    'new,New,Acme,Kitchen,,Default Title,N1,5.00,0,,false,,draft\n' +
+    'card,Gift Card,Store,,,$25,G1,25.00,,,true,,active\n' +
+    'card,,,,,$50,G2,50.00,,,,,\n'
+  const r = await run(csv)
+  t.same(r.summary.lines_dropped, { image_row: 1, inactive_product: 2, gift_card: 2 })
+  t.same(r.products.map(p => [p.key, p.title, p.price, p.cost, p.skus, p.inventory, p.tags]), [
+    ['mug', 'Mug', 10, 4, ['M1'], 5, ['a', 'b']],
+    ['tee', 'Tee', 20, 9, ['T-S', 'T-M', 'T-L'], 5, []]
+  ])
+  t.equal(r.summary.products, 2)
+})
