@@ -16,14 +16,6 @@ export class Growable<T extends TypedArray> {
     this.data[this.length++] = value
   }
 
-  /** Makes index i addressable (filling with `fill`), for arrays indexed by an id assigned elsewhere. */
-  ensure (i: number, fill = 0): void {
-    if (i < this.length) return
-    if (i >= this.data.length) this.grow(i + 1)
-    this.data.fill(fill, this.length, i + 1)
-    this.length = i + 1
-  }
-
   private grow (min: number): void {
     const next = new this.ctor(Math.max(min, this.data.length * 2))
     next.set(this.data as never)

@@ -5,6 +5,22 @@ import { Growable } from './growable.js'
 
 const SEPARATOR = 0x1f // unit separator: cannot be confused with text inside a field
 
+/** Hashes buf[s..e) four bytes per multiply (murmur-style mixing), continuing from `h`. */
+function hashRange (buf: Uint8Array, s: number, e: number, h: number): number {
+  let i = s
+  for (; i + 4 <= e; i += 4) {
+    let k = buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24)
+    k = Math.imul(k, 0xcc9e2d51)
+    k = (k << 15) | (k >>> 17)
+    h ^= Math.imul(k, 0x1b873593)
+    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64
+  }
+  for (; i < e; i++) h = Math.imul(h ^ buf[i], 0x01000193)
+  h ^= e - s
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
+  return h ^ (h >>> 13)
+}
+
 export class ByteInterner {
   private arena = new Uint8Array(1 << 16)
   private arenaLength = 0
@@ -22,12 +38,8 @@ export class ByteInterner {
    * distinguishes keys that came from different columns.
    */
   intern (buf: Uint8Array, tag: number, s1: number, e1: number, s2 = -1, e2 = -1): number {
-    let h = (0x811c9dc5 ^ tag) | 0
-    for (let i = s1; i < e1; i++) h = Math.imul(h ^ buf[i], 0x01000193)
-    if (s2 >= 0) {
-      h = Math.imul(h ^ SEPARATOR, 0x01000193)
-      for (let i = s2; i < e2; i++) h = Math.imul(h ^ buf[i], 0x01000193)
-    }
+    let h = hashRange(buf, s1, e1, (0x811c9dc5 ^ tag) | 0)
+    if (s2 >= 0) h = hashRange(buf, s2, e2, Math.imul(h ^ SEPARATOR, 0x01000193))
     const keyLength = 1 + (e1 - s1) + (s2 >= 0 ? 1 + (e2 - s2) : 0)
     const mask = this.table.length - 1
     let slot = h & mask

@@ -68,6 +68,8 @@ export class OrderLinesCollector {
   private readonly linePrice = new Growable(Float64Array, 1 << 14)
   private readonly lineFlags = new Growable(Uint8Array, 1 << 14)
   private previousOrder = -1
+  private readonly statuses = new ByteInterner()
+  private readonly stateOfStatus: number[] = []
 
   /** Pairs of (key tag, column): where a row's product key comes from, in order of preference. */
   private readonly keyChain: number[]
@@ -117,7 +119,7 @@ export class OrderLinesCollector {
     const order = this.orderOf(s)
     if (this.orderStatusSeen.data[order] === 0 && !fieldIsEmpty(s, L.status)) {
       this.orderStatusSeen.data[order] = 1
-      this.orderState.data[order] = orderStateOf(fieldText(s, L.status))
+      this.orderState.data[order] = this.stateOf(s)
     }
     if (this.orderCancelled.data[order] === 0 && !fieldIsEmpty(s, L.cancelled)) {
       const text = fieldText(s, L.cancelled).toLowerCase()
@@ -132,6 +134,14 @@ export class OrderLinesCollector {
     this.lineFlags.push(L.giftCard >= 0 && isTruthy(fieldText(s, L.giftCard)) ? LINE_GIFT_CARD : 0)
   }
 
+  /** The order state a status cell means; a shop has a handful of distinct statuses, decoded once each. */
+  private stateOf (s: CsvScanner): number {
+    const f = this.layout.status
+    const id = this.statuses.intern(s.buf, 0, s.starts[f], s.ends[f])
+    if (this.statuses.created) this.stateOfStatus.push(orderStateOf(fieldText(s, f)))
+    return this.stateOfStatus[id]
+  }
+
   private orderOf (s: CsvScanner): number {
     const f = this.layout.order
     const start = s.starts[f]
@@ -139,11 +149,11 @@ export class OrderLinesCollector {
     // Rows of one order are usually adjacent: compare with the previous row's order before hashing.
     if (this.previousOrder >= 0 && this.orders.sameAs(this.previousOrder, s.buf, 0, start, end)) return this.previousOrder
     const id = this.orders.intern(s.buf, 0, start, end)
-    if (this.orders.created) {
-      this.orderState.ensure(id, OrderState.Kept)
-      this.orderStatusSeen.ensure(id, 0)
-      this.orderCancelled.ensure(id, 0)
-      this.orderTime.ensure(id, NaN)
+    if (this.orders.created) { // ids are dense and new ones come in order: push
+      this.orderState.push(OrderState.Kept)
+      this.orderStatusSeen.push(0)
+      this.orderCancelled.push(0)
+      this.orderTime.push(NaN)
     }
     this.previousOrder = id
     return id
@@ -238,14 +248,28 @@ export class OrderLinesCollector {
         basketSlots.push(slot)
         basketQty.push(lineQuantity[line])
       }
-      if (basketSlots.length === 0) continue
-      const entries = basketSlots.map((slot, i) => {
+      const size = basketSlots.length
+      if (size === 0) continue
+      // Product indexes in order of first use; each basket sorted ascending (insertion sort: baskets are small).
+      const base = items.length
+      for (let i = 0; i < size; i++) {
+        const slot = basketSlots[i]
         if (finalIndex[slot] < 0) { finalIndex[slot] = finalSlots.length; finalSlots.push(slot) }
-        return [finalIndex[slot], basketQty[i]] as const
-      }).sort((a, b) => a[0] - b[0])
-      for (const [item, q] of entries) { items.push(item); quantities.push(q) }
+        const item = finalIndex[slot]
+        const q = basketQty[i]
+        items.push(item)
+        quantities.push(q)
+        let j = base + i
+        while (j > base && items.data[j - 1] > item) {
+          items.data[j] = items.data[j - 1]
+          quantities.data[j] = quantities.data[j - 1]
+          j--
+        }
+        items.data[j] = item
+        quantities.data[j] = q
+      }
       offsets.push(items.length)
-      if (entries.length >= 2) multi++
+      if (size >= 2) multi++
       const t = this.orderTime.data[o]
       if (!Number.isNaN(t)) anyTime = true
       times.push(t)
