@@ -1,0 +1,47 @@
+// Worker-thread entry for runEngineInWorker: receives the file as transferred chunks, runs the
+// engine, posts the result (or the error's name, code, message and details) back.
+//
+// Protocol (main → worker): { type: 'chunk', chunk: ArrayBuffer } then { type: 'end' }, or
+// { type: 'fail', message } when the main thread's source broke. Worker → main: { type: 'ack' }
+// once a chunk has been consumed (the main thread keeps a bounded number in flight), then
+// { type: 'result', result } or { type: 'error', error }.
+import { parentPort, workerData } from 'node:worker_threads'
+import { runEngine } from './run.js'
+import type { EngineOptions } from './types.js'
+import type { ThreadError, ToThread } from './run-in-worker.js'
+
+const port = parentPort
+if (!port) throw new Error('engine-thread.ts must run in a worker thread')
+
+const queue: ToThread[] = []
+let wake: (() => void) | null = null
+port.on('message', (message: ToThread) => {
+  queue.push(message)
+  wake?.()
+})
+
+async function * chunks (): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    while (queue.length === 0) await new Promise<void>(resolve => { wake = resolve })
+    wake = null
+    const message = queue.shift() as ToThread
+    if (message.type === 'end') return
+    if (message.type === 'fail') throw new Error(message.message)
+    port?.postMessage({ type: 'ack' })
+    yield new Uint8Array(message.chunk)
+  }
+}
+
+try {
+  const result = await runEngine(chunks(), (workerData ?? {}) as EngineOptions)
+  port.postMessage({ type: 'result', result })
+} catch (err) {
+  const e = err instanceof Error ? err : new Error(String(err))
+  const error: ThreadError = {
+    name: e.name,
+    message: e.message,
+    code: (e as { code?: unknown }).code as string | undefined,
+    details: (e as { details?: unknown }).details as Record<string, unknown> | undefined
+  }
+  port.postMessage({ type: 'error', error })
+}

@@ -1,0 +1,10 @@
+// The engine's public API: what the service, the CLIs and the benchmarks import.
+export { runEngine, buildBundles } from './run.js'
+export { runEngineInWorker, engineThreadsAlive } from './run-in-worker.js'
+export { ingest, inspectHeader, CsvRecordCounter } from './ingest/index.js'
+export { EngineInputError, isEngineInputError } from './errors.js'
+export type { EngineInputErrorCode } from './errors.js'
+export { evaluateHoldout } from './bundles/index.js'
+export type { HoldoutReport } from './bundles/index.js'
+export { defaultMinCount } from './bundles/index.js'
+export type * from './types.js'
