@@ -1,0 +1,88 @@
+// Quality on generated shops (../shared/tools/gen-shop.mjs): the planted co-purchase groups are the
+// truth. Files go through the real ingest and the whole engine.
+import t from 'tap'
+import { createReadStream } from 'node:fs'
+import { runEngine } from '../../src/engine/index.js'
+import { ingest } from '../../src/engine/ingest/index.js'
+import { mineFrequentItemsets } from '../../src/engine/mining/index.js'
+import { scorePairs } from '../../src/engine/bundles/index.js'
+import type { EngineResult } from '../../src/engine/types.js'
+import { genShop, pairKey, plantedPairs } from './helpers/gen-shop.js'
+import type { ShopTruth } from './helpers/gen-shop.js'
+
+function topPairs (result: EngineResult, k: number): string[] {
+  return result.bundles
+    .filter(b => b.type === 'FBT' && b.items.length === 2)
+    .slice(0, k)
+    .map(b => pairKey(b.items[0].title, b.items[1].title))
+}
+
+/** Top-K pairs by raw co-purchase count over the same mined pairs, for comparison. */
+async function rawCountTop (file: string, minCount: number, k: number): Promise<string[]> {
+  const ingested = await ingest(createReadStream(file))
+  const mined = mineFrequentItemsets({ offsets: ingested.basketOffsets, items: ingested.basketItems, itemCount: ingested.products.length }, { minCount, maxSize: 2 })
+  return scorePairs(mined).sort((a, b) => b.count - a.count).slice(0, k)
+    .map(c => pairKey(ingested.products[c.items[0]].title, ingested.products[c.items[1]].title))
+}
+
+t.test('3,000 orders: the top-K pairs are at least 90% planted (raw count far less)', async t => {
+  const dir = t.testdir()
+  for (const seed of [1, 7]) {
+    const { file, truth } = genShop(dir, { orders: 3000, seed })
+    const planted = plantedPairs(truth)
+    const k = planted.size
+    const result = await runEngine(createReadStream(file))
+    const hits = topPairs(result, k).filter(p => planted.has(p)).length
+    const raw = (await rawCountTop(file, result.summary.options.minCount, k)).filter(p => planted.has(p)).length
+    t.comment(`seed ${seed}: engine ${hits}/${k} planted, raw count ${raw}/${k}`)
+    t.ok(hits >= 0.9 * k, `seed ${seed}: ${hits} of the top ${k} pairs are planted (need ≥ 90%)`)
+    t.ok(hits > raw, `seed ${seed}: the engine (${hits}) beats ranking by raw count (${raw})`)
+  }
+})
+
+t.test('300 orders: the top-K pairs returned are at least 60% planted', async t => {
+  // A 300-order shop holds too little evidence to find most planted pairs (fewer than half occur
+  // even twice), so the engine returns fewer than K pairs; what it does return must be right.
+  const dir = t.testdir()
+  let returned = 0
+  let hits = 0
+  let k = 0
+  for (let seed = 1; seed <= 5; seed++) {
+    const { file, truth } = genShop(dir, { orders: 300, seed })
+    const planted = plantedPairs(truth)
+    const top = topPairs(await runEngine(createReadStream(file)), planted.size)
+    t.ok(top.length > 0, `seed ${seed}: some pairs are recommended`)
+    returned += top.length
+    hits += top.filter(p => planted.has(p)).length
+    k += planted.size
+  }
+  t.comment(`300 orders, seeds 1-5: ${hits} planted of ${returned} top pairs returned (recall ${hits} of ${k} planted pairs)`)
+  t.ok(hits >= 0.6 * returned, `${hits} of ${returned} returned top pairs are planted (need ≥ 60%)`)
+})
+
+t.test('seeds 1-20: no decoy pair in the top K, no excluded item in any bundle', async t => {
+  const dir = t.testdir()
+  let volume = 0
+  let volumeTrue = 0
+  for (let seed = 1; seed <= 20; seed++) {
+    const { file, truth } = genShop(dir, { orders: 600, seed })
+    const result = await runEngine(createReadStream(file))
+    const top = topPairs(result, plantedPairs(truth).size)
+    const decoys = decoyPairs(truth)
+    const decoy = top.find(p => decoys.has(p))
+    t.notOk(decoy, `seed ${seed}: no decoy pair in the top K${decoy ? ` (found ${decoy})` : ''}`)
+    const excluded = new Set(truth.excluded.map(x => x.title))
+    const offending = result.bundles.find(b => b.items.some(i => excluded.has(i.title)))
+    t.notOk(offending, `seed ${seed}: no excluded item in any bundle${offending ? ` (bundle ${offending.rank})` : ''}`)
+    for (const b of result.bundles.filter(b => b.type === 'VOLUME')) {
+      volume++
+      if (truth.volume.includes(b.items[0].title)) volumeTrue++
+    }
+  }
+  t.comment(`VOLUME bundles on products the generator buys in multiples: ${volumeTrue} of ${volume}`)
+  t.ok(volume > 0 && volumeTrue >= 0.8 * volume, `VOLUME bundles are mostly multi-buy products (${volumeTrue}/${volume})`)
+})
+
+function decoyPairs (truth: ShopTruth): Set<string> {
+  return new Set([truth.decoys.popularByChance, truth.decoys.refundedOnly].map(d => pairKey(d[0].title, d[1].title)))
+}
