@@ -27,7 +27,8 @@ const SELF = fileURLToPath(import.meta.url)
 interface ChildReport { bytes: number, ms: number, maxRssKB: number, rows: number }
 
 function runChild (side: 'engine' | 'fast-csv', file: string): ChildReport {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', SELF, '--child', side, file], { encoding: 'utf8', maxBuffer: 1 << 20 })
+  const out = execFileSync(process.execPath, ['--import', 'tsx', SELF, '--child', side, file],
+    { encoding: 'utf8', maxBuffer: 1 << 20, cwd: fileURLToPath(new URL('..', import.meta.url)) })
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildReport
 }
 

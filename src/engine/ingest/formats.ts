@@ -116,7 +116,10 @@ class ColumnIndex {
 /** Detects the layout of a header row, or null when it matches none. Order formats win over catalogs. */
 export function detectLayout (columns: string[]): Layout | null {
   const ix = new ColumnIndex(columns)
-  return detectShopifyOrders(ix) ?? detectOrderLines(ix) ?? detectShopifyProducts(ix) ?? detectGenericCatalog(ix)
+  const orders = detectShopifyOrders(ix) ?? detectOrderLines(ix)
+  // A file with an order-id column is order lines or nothing: never read it as a catalog.
+  if (orders !== null || ORDER_ID.some(s => ix.has(s))) return orders
+  return detectShopifyProducts(ix) ?? detectGenericCatalog(ix)
 }
 
 function detectShopifyOrders (ix: ColumnIndex): OrderLayout | null {

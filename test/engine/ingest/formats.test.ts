@@ -72,6 +72,24 @@ t.test('the three order layouts of one generated shop give the same baskets', as
     'Shopify local times with offsets equal the GraphQL UTC times')
 })
 
+t.test('across seeds, excluded items never reach baskets and the refunded-only decoy never co-occurs', async t => {
+  for (let seed = 1; seed <= 8; seed++) {
+    const { csv, truth } = genShop(seed % 2 === 0 ? 'shopify-orders' : 'generic', 400, seed)
+    const r = await run(readFileSync(csv))
+    const tr = JSON.parse(readFileSync(truth, 'utf8')) as Truth
+    const titles = new Set(r.products.map(p => p.title))
+    const leaked = tr.excluded.filter(x => titles.has(x.title)).map(x => x.title)
+    const [a, b] = tr.decoys.refundedOnly.map(d => r.products.findIndex(p => p.title === d.title))
+    let together = 0
+    for (let i = 0; i + 1 < r.basketOffsets.length; i++) {
+      const items = Array.from(r.basketItems.subarray(r.basketOffsets[i], r.basketOffsets[i + 1]))
+      if (a >= 0 && b >= 0 && items.includes(a) && items.includes(b)) together++
+    }
+    t.same(leaked, [], `seed ${seed}: no excluded item among the products`)
+    t.equal(together, 0, `seed ${seed}: the refunded-only decoy pair is never together in a kept basket`)
+  }
+})
+
 t.test('chunk boundaries anywhere give the same result', async t => {
   const files = [
     join(REAL, 'shopify-orders-export-inr.csv'),

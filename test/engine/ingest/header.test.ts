@@ -107,6 +107,7 @@ t.test('UNRECOGNISED_FORMAT lists the columns found and what each format needs',
   }
   // an order id alone is not enough: order formats need a product column too
   t.equal(codeOf(() => inspectHeader(enc('order_id,quantity\n1,2\n'))), 'UNRECOGNISED_FORMAT')
+  t.equal(codeOf(() => inspectHeader(enc('order_id,id,name\n1,2,x\n'))), 'UNRECOGNISED_FORMAT', 'an order column is never read as a catalog')
 })
 
 t.test('MALFORMED_CSV: a header longer than the head, or too many columns', async t => {

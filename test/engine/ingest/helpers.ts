@@ -1,6 +1,6 @@
 // Shared helpers for the ingest tests: byte sources split into chosen chunk sizes, gen-shop runs.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,7 +35,10 @@ export function sourceOf (text: string | Uint8Array, size: number | 'random' = 1
 /** Runs gen-shop once per argument set into a per-process temp dir and returns the file paths. */
 export function genShop (format: string, orders: number, seed: number): { csv: string, truth: string } {
   const dir = join(tmpdir(), `ingest-tests-${process.pid}`)
-  mkdirSync(dir, { recursive: true })
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true })
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  }
   const csv = join(dir, `${format}-${orders}-${seed}.csv`)
   const truth = join(dir, `${format}-${orders}-${seed}.json`)
   if (!existsSync(csv)) {
