@@ -137,10 +137,18 @@ function columnWarnings (columns: string[]): string[] {
   return warnings
 }
 
+const FORMAT_LABELS: Record<FormatName, string> = {
+  'shopify-orders': 'Shopify orders export',
+  'shopify-graphql': 'Shopify GraphQL order lines',
+  'generic-orders': 'order lines',
+  'shopify-products': 'Shopify products export',
+  'generic-catalog': 'product list'
+}
+
 function unrecognised (found: string[]): EngineInputError {
   const expected = EXPECTED_COLUMNS
   const shown = found.length > 40 ? [...found.slice(0, 40), `… ${found.length - 40} more`] : found
-  const needs = (Object.keys(expected) as FormatName[]).map(f => `${f}: ${expected[f].join(', ')}`).join('; ')
+  const needs = (Object.keys(expected) as FormatName[]).map(f => `${FORMAT_LABELS[f]} (${f}): ${expected[f].join(', ')}`).join('; ')
   return new EngineInputError('UNRECOGNISED_FORMAT',
     `The columns of this file do not match any supported export. Found: ${shown.length > 0 ? shown.join(', ') : '(none)'}. ` +
     `Each format needs — ${needs}.`,

@@ -81,7 +81,9 @@ export async function ingest (source: AsyncIterable<Uint8Array>, options: Ingest
     return s
   }
 
-  for await (const chunk of source) {
+  for await (const input of source) {
+    // Tolerate a text stream handed in by mistake: scan its UTF-8 bytes.
+    const chunk: Uint8Array = typeof input === 'string' ? Buffer.from(input) : input
     if (chunk.length === 0) continue
     if (scanner !== null) { scanner.push(chunk); continue }
     // The head holds at most 64 KiB (+1 to tell "too long"); the rest of a big first chunk goes to the scanner.
