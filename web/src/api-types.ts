@@ -21,6 +21,7 @@ export interface QuickInstallStatus {
   days_since_install?: number
   can_retry_in_days?: number
   error_message?: string | null
+  failed_at?: string
 }
 
 /** 200 from POST /api/bundles/quick-install. */
@@ -59,6 +60,10 @@ export interface ErrorBody {
 /** GET /api/bundles. */
 export interface BundlesPage {
   job_id?: string
+  status?: InstallStatus
+  completed_at?: string | null
+  page?: number
+  page_size?: number
   bundles: Bundle[]
   summary?: RunSummary | null
   total?: number

@@ -189,6 +189,9 @@ async function showCompleted (s: QuickInstallStatus): Promise<void> {
     renderBundles(ui.bundlesBody, page.bundles)
     renderSummary(ui.summary, page.summary)
     const total = page.total ?? page.bundles.length
+    if (total > page.bundles.length) {
+      ui.resultsMeta.textContent += ` Showing the best ${page.bundles.length} of ${total}; the CSV has them all.`
+    }
     announce(`Completed: ${plural(total, 'bundle')} ready.`)
   } catch (error) {
     if (current !== view) return
@@ -200,7 +203,8 @@ async function showCompleted (s: QuickInstallStatus): Promise<void> {
 }
 
 function bundlesUrl (jobId: string | null): string {
-  const q = new URLSearchParams({ limit: '100' })
+  // The service's largest page; an install makes at most 100 bundles by default.
+  const q = new URLSearchParams({ page_size: '200', sort: 'rank' })
   if (jobId !== null) q.set('job_id', jobId)
   return `/api/bundles?${q.toString()}`
 }
