@@ -40,11 +40,17 @@ export function buildBundleList (ingested: IngestResult, engineOptions: EngineOp
   const larger = scoreLargerSets(mined)
   const volume = scoreVolume(ingested.basketItems, ingested.basketQuantities, ingested.products.length, options.minCount)
   const t2 = performance.now()
+  // Only the best maxBundles candidates get described and priced; a VOLUME candidate whose cost
+  // leaves no room for a discount yields nothing, so candidates are taken until the list is full.
+  const queue: Array<{ score: number, make: () => Unranked | null }> = [
+    ...[...pairs, ...larger].map(c => ({ score: c.score, make: () => fbtBundle(c, ingested, mined, currency) })),
+    ...volume.map(c => ({ score: c.score, make: () => volumeBundle(c, ingested, orders, currency) }))
+  ].sort((a, b) => b.score - a.score)
   const unranked: Unranked[] = []
-  for (const c of [...pairs, ...larger]) unranked.push(fbtBundle(c, ingested, mined, currency))
-  for (const c of volume) {
-    const b = volumeBundle(c, ingested, orders, currency)
-    if (b) unranked.push(b)
+  for (const candidate of queue) {
+    if (unranked.length >= options.maxBundles) break
+    const bundle = candidate.make()
+    if (bundle) unranked.push(bundle)
   }
   const bundles = finish(unranked, options.maxBundles)
   const t3 = performance.now()

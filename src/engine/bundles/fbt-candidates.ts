@@ -7,7 +7,7 @@
 // expectation (so over its strongest sub-bundle), with the same lower bound as pairs. A triple
 // built from a strong pair plus a best-seller that tags along by chance scores ≤ 0 and is dropped;
 // a group bought as a unit (count(abc) ≈ count(ab)) scores high.
-import type { FrequentItemsets, ItemsetTable } from '../mining/index.js'
+import type { FrequentItemsets } from '../mining/index.js'
 import { excessLowerBound } from './score.js'
 
 export interface FbtCandidate {
@@ -39,33 +39,53 @@ export function scorePairs (mined: FrequentItemsets): FbtCandidate[] {
 /** Sets of size 3..maxSize whose score over their best split is positive, best first. */
 export function scoreLargerSets (mined: FrequentItemsets): FbtCandidate[] {
   const n = mined.basketCount
-  const countOf = new Map<string, number>()
-  for (const table of mined.bySize) {
-    for (let i = 0; i < table.length; i++) countOf.set(keyOf(table, i), table.counts[i])
+  const key = setKeyer(mined.itemCounts.length, mined.maxSize - 1)
+  // One map per size: keys of different lengths may coincide as numbers.
+  const countsBySize = new Map<number, Map<number | string, number>>()
+  for (const table of mined.bySize.slice(0, -1)) {
+    const counts = new Map<number | string, number>()
+    for (let i = 0; i < table.length; i++) counts.set(key(table.items, i * table.size, table.size, -1), table.counts[i])
+    countsBySize.set(table.size, counts)
   }
   const out: FbtCandidate[] = []
   for (const table of mined.bySize.slice(1)) {
+    const size = table.size
+    const subsetCounts = countsBySize.get(size - 1) ?? new Map<number | string, number>()
     for (let i = 0; i < table.length; i++) {
-      const set = table.setAt(i)
+      const base = i * size
       const count = table.counts[i]
       let expected = 0
       let parts = [0, 0]
-      for (let drop = 0; drop < set.length; drop++) {
-        const rest = set.filter((_, k) => k !== drop)
-        const restCount = countOf.get(rest.join(',')) ?? 0
-        const nx = mined.itemCounts[set[drop]]
+      for (let drop = 0; drop < size; drop++) {
+        const restCount = subsetCounts.get(key(table.items, base, size, drop)) ?? 0
+        const nx = mined.itemCounts[table.items[base + drop]]
         const e = restCount * nx / n
         if (e > expected) { expected = e; parts = [restCount, nx] }
       }
       const score = excessLowerBound(count, parts[0], parts[1], n)
-      if (score > 0) out.push({ items: set, count, expected, score })
+      if (score > 0) out.push({ items: table.setAt(i), count, expected, score })
     }
   }
   return out.sort(byScore)
 }
 
-function keyOf (table: ItemsetTable, i: number): string {
-  return table.setAt(i).join(',')
+/**
+ * A map key for the set items[base .. base+size) without the item at `skip` (-1: none): a number
+ * when itemCount^maxLen stays exact in a double, else a string.
+ */
+function setKeyer (itemCount: number, maxLen: number): (items: Int32Array, base: number, size: number, skip: number) => number | string {
+  if (Math.pow(itemCount, maxLen) < Number.MAX_SAFE_INTEGER) {
+    return (items, base, size, skip) => {
+      let k = 0
+      for (let j = 0; j < size; j++) if (j !== skip) k = k * itemCount + items[base + j]
+      return k
+    }
+  }
+  return (items, base, size, skip) => {
+    let k = ''
+    for (let j = 0; j < size; j++) if (j !== skip) k += `${items[base + j]},`
+    return k
+  }
 }
 
 export function byScore (x: FbtCandidate, y: FbtCandidate): number {
