@@ -1,0 +1,29 @@
+// The one database abstraction the app uses, whichever driver is underneath (Postgres through `pg`,
+// or embedded PGlite). Repositories take an `Orm` handle; the caller owns the transaction.
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+
+export type Orm = PgDatabase<PgQueryResultHKT, Record<string, never>>
+
+export interface SqlResult { rows: any[], rowCount?: number | null }
+
+/** Raw SQL, as pg-boss needs it (its `db.executeSql`). */
+export interface SqlExecutor {
+  executeSql: (text: string, values?: unknown[]) => Promise<SqlResult>
+}
+
+/** A handle bound to one open transaction: drizzle for our queries, executeSql for pg-boss `send(..., { db })`. */
+export interface Transaction extends SqlExecutor {
+  orm: Orm
+}
+
+export interface Database extends SqlExecutor {
+  readonly kind: 'postgres' | 'pglite'
+  /** Queries outside any transaction. */
+  readonly orm: Orm
+  transaction: <T>(fn: (tx: Transaction) => Promise<T>) => Promise<T>
+  /** Throws when the database cannot answer (readiness). */
+  ping: () => Promise<void>
+  /** Applies db/migrations (safe when several processes start at once). */
+  migrate: () => Promise<void>
+  close: () => Promise<void>
+}

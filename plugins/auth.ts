@@ -1,0 +1,90 @@
+// Who is calling: the shop comes from authentication, never from a form field. With SHOPIFY_API_SECRET
+// set, every /api route (except those with `config: { auth: false }`, i.e. the cron route with its own
+// secret) needs a Shopify session token; without it the service runs in development mode and takes the
+// shop from X-Shop-Domain (or DEFAULT_SHOP).
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { jwtVerify, errors as joseErrors } from 'jose'
+import { UnauthorizedError } from '../src/errors.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated shop, e.g. demo.myshopify.com (set on /api routes). */
+    shop: string
+  }
+  interface FastifyInstance {
+    authMode: 'shopify' | 'development'
+  }
+  interface FastifyContextConfig {
+    /** false: the route authenticates on its own (cron). */
+    auth?: boolean
+  }
+}
+
+const SHOP_HOST = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/
+
+function hostOf (url: unknown): string | null {
+  if (typeof url !== 'string') return null
+  try {
+    return new URL(url).hostname.toLowerCase()
+  } catch {
+    return null
+  }
+}
+
+function describeJoseError (err: unknown): string {
+  if (err instanceof joseErrors.JWTExpired) return 'session token expired'
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === 'aud') return 'session token is for another app (wrong audience)'
+    if (err.claim === 'nbf') return 'session token is not valid yet'
+    return `session token claim "${err.claim}" is invalid`
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'session token signature is invalid'
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'session token must be signed with HS256'
+  return 'session token is malformed'
+}
+
+export async function shopFromSessionToken (token: string, secret: Uint8Array, apiKey: string): Promise<string> {
+  let payload
+  try {
+    ({ payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], audience: apiKey, requiredClaims: ['exp', 'iss', 'dest'], clockTolerance: 5 }))
+  } catch (err) {
+    throw new UnauthorizedError(describeJoseError(err))
+  }
+  const dest = hostOf(payload.dest)
+  const iss = hostOf(payload.iss)
+  if (dest === null || !SHOP_HOST.test(dest)) throw new UnauthorizedError('session token is not for a *.myshopify.com shop')
+  if (iss !== dest) throw new UnauthorizedError('session token issuer and destination shops differ')
+  return dest
+}
+
+export default fp(async function authPlugin (app: FastifyInstance) {
+  const { SHOPIFY_API_SECRET: secret, SHOPIFY_API_KEY: apiKey, DEFAULT_SHOP: defaultShop } = app.config
+  const mode = secret !== undefined && apiKey !== undefined ? 'shopify' : 'development'
+  app.decorate('authMode', mode)
+  app.decorateRequest('shop', '')
+  if (mode === 'development') {
+    app.log.warn({ auth_mode: mode }, 'SHOPIFY_API_SECRET is not set: development mode, the shop comes from the X-Shop-Domain header (or DEFAULT_SHOP). Do not expose this instance.')
+  }
+  const key = new TextEncoder().encode(secret ?? '')
+
+  async function authenticate (request: FastifyRequest): Promise<string> {
+    if (mode === 'development') {
+      const header = request.headers['x-shop-domain']
+      if (header === undefined || header === '') return defaultShop
+      const shop = String(header).trim().toLowerCase()
+      if (!SHOP_HOST.test(shop)) throw new UnauthorizedError('X-Shop-Domain must be a shop domain like demo.myshopify.com')
+      return shop
+    }
+    const header = request.headers.authorization ?? ''
+    const match = /^Bearer\s+(\S+)$/i.exec(header)
+    if (match === null) throw new UnauthorizedError('send Authorization: Bearer <Shopify session token>')
+    return await shopFromSessionToken(match[1], key, apiKey as string)
+  }
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/') && request.url !== '/api') return
+    if (request.routeOptions.config?.auth === false) return
+    request.shop = await authenticate(request)
+  })
+}, { name: 'auth', dependencies: ['config'], fastify: '5.x' })

@@ -1,0 +1,45 @@
+// The one error handler: 4xx answer `{detail: ...}` (the message, or the structured detail of a 409),
+// an unreachable database answers 503 with a clear message, anything else a generic 500. A 5xx never
+// carries a stack or an internal message.
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
+import { DatabaseUnavailableError, InvalidFileError, RouteNotFoundError, UploadTooLargeError } from '../src/errors.js'
+
+const INTERNAL_ERROR = 'Internal server error. The failure was logged; please try again.'
+
+export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
+  const maxUploadMb = app.config.MAX_UPLOAD_MB
+
+  app.setErrorHandler(async function handleError (rawError: FastifyError & { detail?: unknown }, request, reply) {
+    let error = rawError
+    // Errors from plugins that speak of the request, translated into this API's words.
+    if (error.code === 'FST_REQ_FILE_TOO_LARGE' || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') error = new UploadTooLargeError(maxUploadMb)
+    else if (error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') error = new InvalidFileError()
+    else if (error.code === 'FST_FILES_LIMIT' || error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT') {
+      error = Object.assign(new InvalidFileError(), { message: 'Invalid file: send exactly one CSV file, in the multipart field "file"' })
+    } else if (error.code === 'FST_PROTO_VIOLATION' || /Unexpected end of form|Multipart: Boundary not found|Malformed part header/i.test(error.message)) {
+      error = Object.assign(new InvalidFileError(), { message: 'Invalid file: the multipart body is malformed' })
+    }
+
+    let status = error.statusCode ?? 500
+    if (error.validation !== undefined) status = 400
+    if (status >= 500 && isDatabaseUnavailable(rawError)) {
+      error = new DatabaseUnavailableError()
+      status = 503
+    }
+
+    if (status >= 500) {
+      request.log.error({ err: rawError }, 'request failed')
+      if (reply.sent) return
+      const message = status === 503 ? error.message : INTERNAL_ERROR
+      return await reply.code(status).send({ detail: message })
+    }
+    if (status === 401) request.log.info({ reason: error.message }, 'unauthenticated request')
+    return await reply.code(status).send({ detail: error.detail ?? error.message })
+  })
+
+  app.setNotFoundHandler(async function notFound (request, reply) {
+    return await reply.code(404).send({ detail: new RouteNotFoundError(request.method, request.url.split('?')[0]).message })
+  })
+}, { name: 'error-handler', dependencies: ['config'], fastify: '5.x' })

@@ -1,0 +1,88 @@
+// pg-boss on the app's own database (through `app.db.executeSql`, so it works on Postgres and on
+// PGlite alike). Queues are created at start-up with explicit retry/expiry settings (in pg-boss 10,
+// `send` to a missing queue silently returns null), and the stuck-job sweep is scheduled here.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import PgBoss from 'pg-boss'
+import type { Transaction } from '../db/database.js'
+import { QUICK_INSTALL_QUEUE, SWEEP_QUEUE, type QuickInstallJobData } from '../src/jobs/queues.js'
+import { QueueUnavailableError } from '../src/errors.js'
+
+export interface Queue {
+  readonly boss: PgBoss
+  /** Enqueues a quick install inside the caller's transaction: if it rolls back, the job never existed. */
+  sendQuickInstall: (tx: Transaction, data: QuickInstallJobData) => Promise<string>
+  /** Local worker ids, so an enqueue can wake them instead of waiting for the next poll. */
+  readonly localWorkers: Set<string>
+  wakeLocalWorkers: () => void
+  ping: () => Promise<void>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    queue: Queue
+  }
+}
+
+export default fp(async function queuePlugin (app: FastifyInstance) {
+  const config = app.config
+  const boss = new PgBoss({
+    db: { executeSql: async (text, values) => await app.db.executeSql(text, values) },
+    schema: 'pgboss',
+    pollingIntervalSeconds: config.WORKER_POLL_SECONDS,
+    maintenanceIntervalSeconds: config.BOSS_MAINTENANCE_INTERVAL_SECONDS,
+    monitorStateIntervalSeconds: config.BOSS_MONITOR_INTERVAL_SECONDS,
+    cronMonitorIntervalSeconds: config.BOSS_CRON_INTERVAL_SECONDS,
+    cronWorkerIntervalSeconds: config.BOSS_CRON_INTERVAL_SECONDS
+  })
+  boss.on('error', (err: Error) => app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'queue error'))
+  await boss.start()
+
+  const queueSettings = {
+    retryLimit: config.QUEUE_RETRY_LIMIT,
+    retryDelay: config.QUEUE_RETRY_DELAY_SECONDS,
+    retryBackoff: config.QUEUE_RETRY_BACKOFF,
+    expireInSeconds: config.QUEUE_EXPIRY_SECONDS as number
+  }
+  await ensureQueue(boss, { name: QUICK_INSTALL_QUEUE, ...queueSettings })
+  await ensureQueue(boss, { name: SWEEP_QUEUE, retryLimit: 0, expireInSeconds: 60 })
+  // pg-boss keeps one schedule per queue name and runs it once per cron tick across all instances.
+  await boss.schedule(SWEEP_QUEUE, config.SWEEP_CRON, {}, { singletonKey: SWEEP_QUEUE })
+
+  const localWorkers = new Set<string>()
+  const queue: Queue = {
+    boss,
+    localWorkers,
+    async sendQuickInstall (tx, data) {
+      const id = await boss.send(QUICK_INSTALL_QUEUE, data, { db: tx })
+      if (id === null) throw new QueueUnavailableError()
+      return id
+    },
+    wakeLocalWorkers () {
+      for (const id of localWorkers) boss.notifyWorker(id)
+    },
+    async ping () {
+      if ((await boss.getQueue(QUICK_INSTALL_QUEUE)) === null) throw new Error(`queue ${QUICK_INSTALL_QUEUE} is missing`)
+    }
+  }
+  app.decorate('queue', queue)
+  // Workers (plugins/workers.ts) have handed back their jobs by now; stop timers and maintenance.
+  app.addHook('onClose', async () => {
+    await boss.stop({ graceful: false, close: false, wait: true })
+  })
+}, { name: 'queue', dependencies: ['config', 'database'], fastify: '5.x' })
+
+/** Creates the queue, or brings an existing one to the configured policy (createQueue keeps old settings). */
+async function ensureQueue (boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
+  const name = queue.name
+  if ((await boss.getQueue(name)) === null) {
+    try {
+      await boss.createQueue(name, queue)
+      return
+    } catch (err) {
+      // Another instance created it at the same moment.
+      if ((await boss.getQueue(name)) === null) throw err
+    }
+  }
+  await boss.updateQueue(name, queue)
+}

@@ -1,0 +1,85 @@
+// Runs the queue's jobs in this process: WORKER_CONCURRENCY quick-install workers and the scheduled
+// sweep. On shutdown it stops fetching, lets running jobs finish within SHUTDOWN_TIMEOUT_SECONDS,
+// then aborts the rest and hands them back to the queue (failed attempt → retried by pg-boss later).
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import type PgBoss from 'pg-boss'
+import { QUICK_INSTALL_QUEUE, SWEEP_QUEUE, type QuickInstallJobData } from '../src/jobs/queues.js'
+import { processQuickInstall } from '../src/jobs/process-quick-install.js'
+import { sweepStuckJobs } from '../src/jobs/sweep-stuck-jobs.js'
+
+export interface Workers {
+  /** Jobs running in this process now. */
+  active: () => number
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    workers: Workers
+  }
+}
+
+export interface WorkersOptions {
+  /** false: this instance only serves HTTP (tests that drive jobs by hand). */
+  enabled?: boolean
+}
+
+export default fp(async function workersPlugin (app: FastifyInstance, opts: WorkersOptions) {
+  const { boss } = app.queue
+  const config = app.config
+  const shutdown = new AbortController()
+  const running = new Set<Promise<unknown>>()
+  app.decorate('workers', { active: () => running.size })
+  if (opts.enabled === false) return
+
+  const track = async <T>(work: Promise<T>): Promise<T> => {
+    running.add(work)
+    try { return await work } finally { running.delete(work) }
+  }
+
+  const runQuickInstall = async (job: PgBoss.JobWithMetadata<QuickInstallJobData>): Promise<void> => {
+    try {
+      await processQuickInstall({ db: app.db, log: app.log, signal: shutdown.signal }, job)
+    } catch (err) {
+      if (shutdown.signal.aborted) {
+        // Record the hand-back ourselves before the database closes (pg-boss's own fail is not awaited).
+        await boss.fail(QUICK_INSTALL_QUEUE, job.id, { message: 'instance shut down while the job was running; it will be retried' }).catch(() => {})
+      }
+      throw err
+    }
+  }
+
+  for (let i = 0; i < config.WORKER_CONCURRENCY; i++) {
+    const id = await boss.work<QuickInstallJobData>(QUICK_INSTALL_QUEUE,
+      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: config.WORKER_POLL_SECONDS },
+      async (jobs) => { for (const job of jobs) await track(runQuickInstall(job)) })
+    app.queue.localWorkers.add(id)
+  }
+  await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: Math.max(config.WORKER_POLL_SECONDS, 1) }, async () => {
+    const cleaned = await track(sweepStuckJobs(app.db, new Date(), config.PROCESSING_TIMEOUT_MINUTES))
+    app.log.info({ event: 'sweep', cleaned, trigger: 'schedule' }, `Marked ${cleaned} stuck jobs as FAILED`)
+  })
+
+  app.addHook('preClose', async () => {
+    const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_SECONDS * 1000
+    await boss.offWork(QUICK_INSTALL_QUEUE)
+    await boss.offWork(SWEEP_QUEUE)
+    app.queue.localWorkers.clear()
+    // Let running jobs finish, keeping a second to hand back the ones that do not.
+    await settleBefore(running, deadline - 1000)
+    if (running.size > 0) {
+      app.log.warn({ active_jobs: running.size }, 'shutting down: handing running jobs back to the queue')
+      shutdown.abort(new Error('instance shutting down'))
+      await settleBefore(running, deadline)
+    }
+  })
+}, { name: 'workers', dependencies: ['config', 'database', 'queue'], fastify: '5.x' })
+
+async function settleBefore (running: Set<Promise<unknown>>, deadline: number): Promise<void> {
+  while (running.size > 0 && Date.now() < deadline) {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<void>(resolve => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now())) })
+    await Promise.race([Promise.allSettled([...running]), timeout])
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,66 @@
+// Builds the whole app as one Fastify plugin from an explicit Config (tests pass their own and use
+// `inject`; src/server.ts adds logging options, listening and shutdown).
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from './config.js'
+import type { Database } from '../db/database.js'
+import configPlugin from '../plugins/config.js'
+import databasePlugin from '../plugins/database.js'
+import queuePlugin from '../plugins/queue.js'
+import workersPlugin from '../plugins/workers.js'
+import authPlugin from '../plugins/auth.js'
+import docsPlugin from '../plugins/docs.js'
+import errorHandlerPlugin from '../plugins/error-handler.js'
+import healthRoutes from './routes/health.js'
+import quickInstallRoutes from './routes/quick-install.js'
+import jobStatusRoutes from './routes/job-status.js'
+import bundleRoutes from './routes/bundles.js'
+import cronRoutes from './routes/cron.js'
+import pageRoutes from './routes/page.js'
+
+export interface AppOptions {
+  config: Config
+  /** A database opened by the caller (tests load a migrated template); default: from config. */
+  database?: Database
+  /** false: no queue workers in this instance (tests that drive jobs by hand). Default true. */
+  workers?: boolean
+}
+
+export const appPlugin = fp(async function app (app: FastifyInstance, opts: AppOptions) {
+  await app.register(configPlugin, { config: opts.config })
+  await app.register(errorHandlerPlugin)
+  await app.register(databasePlugin, { database: opts.database })
+  await app.register(queuePlugin)
+  await app.register(workersPlugin, { enabled: opts.workers !== false })
+  await app.register(authPlugin)
+  await app.register(docsPlugin)
+
+  await app.register(healthRoutes)
+  await app.register(quickInstallRoutes)
+  await app.register(jobStatusRoutes)
+  await app.register(bundleRoutes)
+  await app.register(cronRoutes)
+  await app.register(pageRoutes, { shopifyApiKey: opts.config.SHOPIFY_API_KEY })
+}, { name: 'bundle-api', fastify: '5.x' })
+
+/** Fastify options every instance shares; server.ts adds the logger and HTTP/2. */
+export function serverOptions (config: Config): FastifyServerOptions {
+  return {
+    // PGlite start-up plus pg-boss install can take several seconds on a cold disk.
+    pluginTimeout: 120_000,
+    // Cloud Run terminates TLS in front of us.
+    trustProxy: true,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL }
+  }
+}
+
+/** The app on a plain HTTP/1 instance, not listening (tests, the OpenAPI writer). */
+export async function buildApp (options: AppOptions, overrides: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ ...serverOptions(options.config), ...overrides })
+  await app.register(appPlugin, options)
+  await app.ready()
+  return app
+}

@@ -1,0 +1,115 @@
+// The one validated configuration schema. Only src/server.ts calls loadConfig(process.env); tests and
+// the OpenAPI writer build a Config from their own object, so nothing else reads the environment.
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+const Int = (minimum: number, def: number, maximum?: number) =>
+  Type.Integer({ minimum, default: def, ...(maximum === undefined ? {} : { maximum }) })
+
+export const ConfigSchema = Type.Object({
+  PORT: Int(1, 8080, 65535),
+  HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
+  /** Cleartext HTTP/2 (h2c), so Cloud Run can pass uploads over 32 MiB end-to-end. */
+  HTTP2: Type.Boolean({ default: false }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info' }),
+
+  /** Postgres connection string; unset means embedded PGlite in DATA_DIR. */
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_POOL_MAX: Int(2, 10, 100),
+  DATA_DIR: Type.String({ default: './data', minLength: 1 }),
+
+  SHOPIFY_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  SHOPIFY_API_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  /** Development mode only: the shop when no X-Shop-Domain header is sent. */
+  DEFAULT_SHOP: Type.String({ default: 'dev-shop.myshopify.com', pattern: '^[a-z0-9][a-z0-9-]*\\.myshopify\\.com$' }),
+  CRON_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+
+  QUICK_INSTALL_COOLDOWN_DAYS: Int(0, 30, 3650),
+  PROCESSING_TIMEOUT_MINUTES: Int(1, 10, 1440),
+  MAX_UPLOAD_MB: Type.Number({ exclusiveMinimum: 0, default: 512, maximum: 1048576 }),
+  /** Cap on the bytes a .csv.gz may inflate to (gzip bombs). */
+  MAX_INFLATED_MB: Type.Number({ exclusiveMinimum: 0, default: 4096, maximum: 1048576 }),
+
+  /** Jobs one instance runs at once. */
+  WORKER_CONCURRENCY: Int(1, 1, 64),
+  WORKER_POLL_SECONDS: Type.Number({ minimum: 0.5, default: 0.5, maximum: 60 }),
+  /** How long pg-boss lets one attempt run; must stay below PROCESSING_TIMEOUT_MINUTES. Default: 80% of it. */
+  QUEUE_EXPIRY_SECONDS: Type.Optional(Type.Integer({ minimum: 1 })),
+  QUEUE_RETRY_LIMIT: Int(0, 2, 20),
+  QUEUE_RETRY_DELAY_SECONDS: Int(0, 5, 3600),
+  QUEUE_RETRY_BACKOFF: Type.Boolean({ default: true }),
+  BOSS_MAINTENANCE_INTERVAL_SECONDS: Int(1, 60, 3600),
+  BOSS_MONITOR_INTERVAL_SECONDS: Int(1, 60, 3600),
+  /** How often pg-boss checks its cron schedules (the sweep). */
+  BOSS_CRON_INTERVAL_SECONDS: Int(1, 30, 600),
+  SWEEP_CRON: Type.String({ default: '*/5 * * * *', minLength: 9 }),
+  /** Budget for handing back active jobs on SIGTERM (Cloud Run allows 10 s in all). */
+  SHUTDOWN_TIMEOUT_SECONDS: Int(1, 8, 600)
+}, { additionalProperties: false })
+
+export type Config = Static<typeof ConfigSchema>
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+const BOOLEAN_WORDS: Record<string, boolean> = { true: true, '1': true, yes: true, on: true, false: false, '0': false, no: false, off: false }
+
+/** Validates a configuration from environment-style strings (or typed values); throws ConfigError naming the variable. */
+export function loadConfig (source: Record<string, unknown>): Config {
+  const raw: Record<string, unknown> = {}
+  for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
+    let value = source[key]
+    if (value === undefined || value === '') continue
+    if (typeof value === 'string' && (schema as { type?: string }).type === 'boolean') {
+      const word = BOOLEAN_WORDS[value.trim().toLowerCase()]
+      if (word === undefined) throw new ConfigError(`Invalid configuration: ${key} must be true or false (got ${JSON.stringify(value)})`)
+      value = word
+    }
+    if (typeof value === 'string' && ['integer', 'number'].includes((schema as { type?: string }).type ?? '')) {
+      const n = Number(value.trim())
+      if (value.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`Invalid configuration: ${key} must be a number (got ${JSON.stringify(value)})`)
+      value = n
+    }
+    raw[key] = value
+  }
+  const config = Value.Default(ConfigSchema, raw) as Config
+  const first = Value.Errors(ConfigSchema, config).First()
+  if (first) {
+    const key = first.path.replace(/^\//, '').split('/')[0] || '(root)'
+    const got = /SECRET|DATABASE_URL/.test(key) ? 'a value not shown' : JSON.stringify((config as Record<string, unknown>)[key])
+    throw new ConfigError(`Invalid configuration: ${key} ${describeRule(first.schema as Record<string, unknown>, first.message)} (got ${got})`)
+  }
+  return checkRelations(config)
+}
+
+function describeRule (schema: Record<string, unknown>, message: string): string {
+  const parts: string[] = []
+  if (schema.type === 'integer') parts.push('must be a whole number')
+  else if (schema.type === 'number') parts.push('must be a number')
+  if (schema.minimum !== undefined) parts.push(`>= ${String(schema.minimum)}`)
+  if (schema.exclusiveMinimum !== undefined) parts.push(`> ${String(schema.exclusiveMinimum)}`)
+  if (schema.maximum !== undefined) parts.push(`<= ${String(schema.maximum)}`)
+  if (schema.pattern !== undefined) parts.push(`must match ${String(schema.pattern)}`)
+  if (schema.minLength !== undefined && schema.pattern === undefined) parts.push(`must be at least ${String(schema.minLength)} characters`)
+  if (Array.isArray(schema.anyOf)) parts.push(`must be one of ${(schema.anyOf as Array<{ const: string }>).map(s => s.const).join(', ')}`)
+  return parts.length > 0 ? parts.join(', ') : message.toLowerCase()
+}
+
+function checkRelations (config: Config): Config {
+  const timeoutSeconds = config.PROCESSING_TIMEOUT_MINUTES * 60
+  if (config.QUEUE_EXPIRY_SECONDS === undefined) {
+    config.QUEUE_EXPIRY_SECONDS = Math.max(1, Math.floor(timeoutSeconds * 0.8))
+  } else if (config.QUEUE_EXPIRY_SECONDS >= timeoutSeconds) {
+    throw new ConfigError(`Invalid configuration: QUEUE_EXPIRY_SECONDS must be below PROCESSING_TIMEOUT_MINUTES × 60 = ${timeoutSeconds} (got ${config.QUEUE_EXPIRY_SECONDS}), so a stuck attempt expires before the sweep fails its upload`)
+  }
+  if ((config.SHOPIFY_API_SECRET === undefined) !== (config.SHOPIFY_API_KEY === undefined)) {
+    throw new ConfigError('Invalid configuration: SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set together (the key is the session token audience)')
+  }
+  return config
+}
+
+/** A complete configuration from a few overrides (tests, the OpenAPI writer). */
+export function configFrom (overrides: Partial<Config> = {}): Config {
+  return loadConfig(overrides as Record<string, unknown>)
+}

@@ -1,0 +1,27 @@
+// Domain errors, declared once. The error handler (plugins/error-handler.ts) answers 4xx as
+// `{detail: ...}` with the message (or the structured `detail` some carry) and 5xx generically.
+import createError from '@fastify/error'
+
+export const InvalidFileError = createError('BUNDLES_INVALID_FILE', 'Invalid file: CSV file required', 400)
+export const SingleFileRequiredError = createError('BUNDLES_SINGLE_FILE', 'Invalid file: send exactly one CSV file, in the multipart field "file"', 400)
+/** The file was read but cannot be used: the message (from the engine) says what was wrong and what was expected. */
+export const UnreadableFileError = createError<[string]>('BUNDLES_UNREADABLE_FILE', '%s', 400)
+export const UploadTooLargeError = createError<[number]>('BUNDLES_UPLOAD_TOO_LARGE', 'File too large: the limit is %s MB. Compress the export (.csv.gz) or split it.', 413)
+export const InflatedTooLargeError = createError<[number]>('BUNDLES_INFLATED_TOO_LARGE', 'File too large: the compressed file inflates past the %s MB limit.', 413)
+export const InvalidGzipError = createError('BUNDLES_INVALID_GZIP', 'Invalid file: the .csv.gz file is not valid gzip data.', 400)
+
+/** 409s carry a structured `detail` object (see conflict()). */
+export const AlreadyProcessingError = createError('BUNDLES_ALREADY_PROCESSING', 'Quick install is already processing for this shop', 409)
+export const AlreadyCompletedError = createError('BUNDLES_ALREADY_COMPLETED', 'Quick install already completed for this shop', 409)
+
+export const JobNotFoundError = createError('BUNDLES_JOB_NOT_FOUND', 'Job not found', 404)
+export const NoBundlesError = createError('BUNDLES_NOT_FOUND', 'No completed quick install for this shop yet', 404)
+export const RouteNotFoundError = createError<[string, string]>('BUNDLES_ROUTE_NOT_FOUND', 'Not found: %s %s', 404)
+export const UnauthorizedError = createError<[string]>('BUNDLES_UNAUTHORIZED', 'Unauthorized: %s', 401)
+export const DatabaseUnavailableError = createError('BUNDLES_DATABASE_UNAVAILABLE', 'The database is unavailable right now. Please try again in a moment.', 503)
+export const QueueUnavailableError = createError('BUNDLES_QUEUE_UNAVAILABLE', 'The job queue is unavailable right now. Please try again in a moment.', 503)
+
+/** An error whose answer is `{detail: <object>}` instead of `{detail: <message>}`. */
+export function withDetail<E extends Error> (error: E, detail: Record<string, unknown>): E & { detail: Record<string, unknown> } {
+  return Object.assign(error, { detail })
+}

@@ -1,0 +1,138 @@
+// The quick-install job: read the stored file back, run the real engine off the main thread, and write
+// the bundles, the summary and the final status in one transaction that only lands while the upload is
+// still processing (a late worker never overrides the sweep). Delivery is at least once: a retry
+// replaces its own partial output.
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { PassThrough } from 'node:stream'
+import { createGunzip } from 'node:zlib'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Database } from '../../db/database.js'
+import type { NewBundleRecommendation } from '../../db/schema.js'
+import { runEngineInWorker } from '../engine/run-in-worker.js'
+import { isEngineInputError } from '../engine/errors.js'
+import type { EngineResult, RunSummary } from '../engine/types.js'
+import { completeUpload, failUpload, findUpload } from '../repositories/uploads.js'
+import { deleteChunks, readUploadChunks } from '../repositories/upload-chunks.js'
+import { replaceUploadBundles } from '../repositories/bundles.js'
+import type { QuickInstallJobData } from './queues.js'
+
+export interface QuickInstallJob {
+  id: string
+  data: QuickInstallJobData
+  retryCount: number
+  retryLimit: number
+}
+
+export interface QuickInstallDeps {
+  db: Database
+  log: FastifyBaseLogger
+  /** Aborted when the instance shuts down: the engine stops and the job is handed back. */
+  signal: AbortSignal
+  now?: () => Date
+}
+
+export type QuickInstallOutcome = 'completed' | 'failed' | 'skipped' | 'lost'
+
+class LostToSweep extends Error {}
+
+/** The upload's bytes, inflated when they were stored gzipped. */
+function uploadSource (db: Database, uploadId: string, gzipped: boolean): AsyncIterable<Uint8Array> {
+  const chunks = Readable.from(readUploadChunks(db.orm, uploadId), { objectMode: false })
+  if (!gzipped) return chunks
+  const out = new PassThrough()
+  pipeline(chunks, createGunzip(), out).catch((err: Error) => out.destroy(err))
+  return out
+}
+
+function noBundlesMessage (summary: RunSummary): string {
+  if (summary.kind === 'orders' && summary.multi_product_orders === 0) {
+    return `No bundles could be suggested: none of the ${summary.orders_used} orders used had two or more different products.`
+  }
+  return `No bundles could be suggested from this file: ${summary.orders_used} orders and ${summary.products} products were read, but no product group met the thresholds.`
+}
+
+function bundleRows (uploadId: string, shop: string, result: EngineResult, now: Date): NewBundleRecommendation[] {
+  return result.bundles.map(b => ({
+    upload_id: uploadId,
+    shop_id: shop,
+    type: b.type,
+    items: b.items,
+    stats: b.stats,
+    pricing: b.pricing,
+    score: b.score,
+    rank: b.rank,
+    source: b.source,
+    reason: b.reason,
+    created_at: now
+  }))
+}
+
+/** Marks the upload failed (while processing) and deletes its stored file. */
+async function markFailed (db: Database, uploadId: string, message: string, now: Date, summary?: RunSummary): Promise<boolean> {
+  return await db.transaction(async (tx) => {
+    const changed = await failUpload(tx.orm, uploadId, message, now, summary as unknown as Record<string, unknown> | undefined)
+    if (changed) await deleteChunks(tx.orm, [uploadId])
+    return changed
+  })
+}
+
+export async function processQuickInstall (deps: QuickInstallDeps, job: QuickInstallJob): Promise<QuickInstallOutcome> {
+  const { db, signal } = deps
+  const now = deps.now ?? (() => new Date())
+  const { upload_id: uploadId, shop_id: shop } = job.data
+  const log = deps.log.child({ job_id: uploadId, shop, attempt: job.retryCount + 1 })
+  const upload = await findUpload(db.orm, uploadId)
+  if (upload === undefined || upload.status !== 'processing') {
+    log.info({ status: upload?.status ?? 'missing' }, 'quick install job skipped: upload is no longer processing')
+    return 'skipped'
+  }
+  log.info({ event: 'processing_started' }, 'quick install processing started')
+  const started = Date.now()
+  let result: EngineResult
+  try {
+    result = await runEngineInWorker(uploadSource(db, uploadId, upload.gzipped), {}, signal)
+  } catch (err) {
+    if (signal.aborted) throw err // shutting down: hand the job back, do not fail the upload
+    if (isEngineInputError(err)) {
+      // The file will not read differently next time: fail now, no retry.
+      const changed = await markFailed(db, uploadId, err.message, now())
+      log.info({ event: 'failed', code: err.code, reason: err.message, changed }, 'quick install failed')
+      return changed ? 'failed' : 'lost'
+    }
+    const finalAttempt = job.retryCount >= job.retryLimit
+    log.error({ err, final_attempt: finalAttempt }, 'quick install attempt failed')
+    if (finalAttempt) {
+      const message = `Bundle generation failed: ${err instanceof Error ? err.message : String(err)}`
+      const changed = await markFailed(db, uploadId, message, now())
+      log.info({ event: 'failed', reason: message, changed }, 'quick install failed')
+    }
+    throw err
+  }
+
+  const summary = result.summary
+  if (result.bundles.length === 0) {
+    const message = noBundlesMessage(summary)
+    const changed = await markFailed(db, uploadId, message, now(), summary)
+    log.info({ event: 'failed', reason: message, changed }, 'quick install failed')
+    return changed ? 'failed' : 'lost'
+  }
+
+  try {
+    await db.transaction(async (tx) => {
+      const at = now()
+      await replaceUploadBundles(tx.orm, uploadId, bundleRows(uploadId, shop, result, at))
+      const completed = await completeUpload(tx.orm, { id: uploadId, bundlesCreated: result.bundles.length, summary: summary as unknown as Record<string, unknown>, now: at })
+      if (!completed) throw new LostToSweep()
+      await deleteChunks(tx.orm, [uploadId])
+    })
+  } catch (err) {
+    if (err instanceof LostToSweep) {
+      log.warn({ event: 'late_worker' }, 'quick install finished after its upload stopped processing (timed out); result discarded')
+      return 'lost'
+    }
+    throw err
+  }
+  log.info({ event: 'completed', bundles_created: result.bundles.length, ms: Date.now() - started, bundles_by_type: summary.bundles }, `quick install completed with ${result.bundles.length} bundles`)
+  return 'completed'
+}

@@ -1,0 +1,57 @@
+// The quick-install contract: start an install with one uploaded file, and follow it.
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import multipart from '@fastify/multipart'
+import type { Static } from '@sinclair/typebox'
+import { startQuickInstall } from '../services/start-quick-install.js'
+import { statusShape } from '../services/install-state.js'
+import { findLatestUpload } from '../repositories/uploads.js'
+import { ConflictReply, QuickInstallStarted, QuickInstallStatus, errorReply } from './schemas.js'
+
+const MB = 1024 * 1024
+
+export default async function quickInstallRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const config = app.config
+
+  await app.register(multipart, {
+    // Busboy stops at the limit and the route answers 413; parts/fields bounds keep hostile bodies small.
+    limits: { fileSize: Math.floor(config.MAX_UPLOAD_MB * MB), files: 2, fields: 10, parts: 12, fieldSize: 64 * 1024, headerPairs: 100 }
+  })
+
+  app.post('/api/bundles/quick-install', {
+    schema: {
+      tags: ['quick-install'],
+      summary: 'Start a quick install from one order export (.csv or .csv.gz)',
+      description: 'multipart/form-data with one field `file`. Answers as soon as the file is stored; bundles are generated in the background.',
+      consumes: ['multipart/form-data'],
+      response: {
+        200: QuickInstallStarted,
+        400: errorReply('Missing or non-CSV file, an empty file, or one the engine cannot read (the detail lists expected and found columns)'),
+        401: errorReply('Missing or invalid session token'),
+        409: ConflictReply,
+        413: errorReply('The file is over MAX_UPLOAD_MB, or a .csv.gz inflates past MAX_INFLATED_MB'),
+        503: errorReply('The database or queue is unavailable')
+      }
+    }
+  }, async (request) => {
+    const started = await startQuickInstall({ db: app.db, queue: app.queue, config, log: request.log }, request, request.shop)
+    return {
+      job_id: started.jobId,
+      status: 'PROCESSING' as const,
+      message: 'Quick install started. Bundles are being generated...',
+      is_retry: started.isRetry
+    }
+  })
+
+  app.get('/api/bundles/quick-install/status', {
+    schema: {
+      tags: ['quick-install'],
+      summary: 'The shop\'s quick-install state (poll every 2 s while PROCESSING)',
+      response: { 200: QuickInstallStatus, 401: errorReply('Missing or invalid session token'), 503: errorReply('The database is unavailable') }
+    }
+  }, async (request) => {
+    const latest = await findLatestUpload(app.db.orm, request.shop)
+    return statusShape(latest, new Date(), config.QUICK_INSTALL_COOLDOWN_DAYS) as Static<typeof QuickInstallStatus>
+  })
+}

@@ -1,0 +1,101 @@
+// Response shapes shared by the routes (TypeBox: validated, serialized and published in OpenAPI).
+import { Type, type TSchema } from '@sinclair/typebox'
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+export const IsoTime = Type.String({ format: 'date-time' })
+export const NullableIsoTime = Nullable(IsoTime)
+export const JobStatus = Type.Union([Type.Literal('PROCESSING'), Type.Literal('COMPLETED'), Type.Literal('FAILED')])
+
+/** Every 4xx/5xx: `{detail: "what was wrong"}`. */
+export const errorReply = (description: string) => Type.Object({ detail: Type.String({ description: 'What was wrong and what was expected' }) }, { description })
+
+export const AlreadyProcessingDetail = Type.Object({
+  error: Type.Literal('ALREADY_PROCESSING'),
+  job_id: Type.String({ format: 'uuid' }),
+  status: Type.Literal('PROCESSING'),
+  started_at: IsoTime,
+  elapsed_seconds: Type.Integer(),
+  message: Type.String()
+})
+export const AlreadyCompletedDetail = Type.Object({
+  error: Type.Literal('ALREADY_COMPLETED'),
+  job_id: Type.String({ format: 'uuid' }),
+  completed_at: IsoTime,
+  bundles_created: Type.Integer(),
+  days_since_install: Type.Integer(),
+  can_retry_in_days: Type.Integer(),
+  message: Type.String()
+})
+export const ConflictReply = Type.Object({ detail: Type.Union([AlreadyProcessingDetail, AlreadyCompletedDetail]) },
+  { description: 'An install is already processing, or completed within the cooldown' })
+
+export const QuickInstallStarted = Type.Object({
+  job_id: Type.String({ format: 'uuid' }),
+  status: Type.Literal('PROCESSING'),
+  message: Type.String(),
+  is_retry: Type.Boolean()
+})
+
+export const QuickInstallStatus = Type.Object({
+  has_quick_install: Type.Boolean(),
+  can_run: Type.Boolean(),
+  message: Type.String(),
+  job_id: Type.Optional(Type.String({ format: 'uuid' })),
+  status: Type.Optional(JobStatus),
+  created_at: Type.Optional(IsoTime),
+  started_at: Type.Optional(IsoTime),
+  elapsed_seconds: Type.Optional(Type.Integer()),
+  completed_at: Type.Optional(IsoTime),
+  bundles_created: Type.Optional(Type.Integer()),
+  days_since_install: Type.Optional(Type.Integer()),
+  can_retry_in_days: Type.Optional(Type.Integer()),
+  error_message: Type.Optional(Type.String()),
+  failed_at: Type.Optional(IsoTime)
+}, { description: 'One of five shapes: never run, processing, completed within cooldown, completed after cooldown, failed' })
+
+export const JobStatusReply = Type.Object({
+  job_id: Type.String({ format: 'uuid' }),
+  status: JobStatus,
+  processed_count: Type.Integer({ description: 'Bundles created' }),
+  error_count: Type.Integer({ description: 'Rows that could not be read (skipped), per the engine summary' }),
+  error_message: Nullable(Type.String()),
+  created_at: IsoTime,
+  processed_at: NullableIsoTime
+})
+
+export const BundleReply = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  type: Type.String({ description: 'FBT or VOLUME' }),
+  items: Type.Array(Type.Object({
+    key: Type.String(),
+    title: Type.String(),
+    skus: Type.Array(Type.String()),
+    price: Nullable(Type.Number()),
+    quantity: Type.Integer()
+  }, { additionalProperties: true })),
+  stats: Nullable(Type.Object({
+    count: Type.Number(),
+    support: Type.Number(),
+    confidence: Type.Array(Type.Number()),
+    lift: Nullable(Type.Number()),
+    leverage: Nullable(Type.Number())
+  }, { additionalProperties: true })),
+  pricing: Type.Object({}, { additionalProperties: true }),
+  score: Type.Number(),
+  rank: Type.Integer(),
+  source: Type.String({ description: 'orders or catalog' }),
+  reason: Type.String(),
+  created_at: IsoTime
+})
+
+export const BundlesPage = Type.Object({
+  job_id: Type.String({ format: 'uuid' }),
+  status: JobStatus,
+  completed_at: NullableIsoTime,
+  total: Type.Integer({ description: 'Bundles of this install' }),
+  page: Type.Integer(),
+  page_size: Type.Integer(),
+  sort: Type.String(),
+  summary: Nullable(Type.Object({}, { additionalProperties: true, description: 'The engine run summary' })),
+  bundles: Type.Array(BundleReply)
+})

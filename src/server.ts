@@ -1,0 +1,75 @@
+// The process: reads the environment (the only place that does), sets up logging for Cloud Logging,
+// listens (HTTP/1, or cleartext HTTP/2 with HTTP2=true), and shuts down gracefully on SIGTERM/SIGINT:
+// stop accepting, hand back running jobs within SHUTDOWN_TIMEOUT_SECONDS, stop pg-boss, close the database.
+import Fastify, { type FastifyInstance } from 'fastify'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { appPlugin, serverOptions } from './app.js'
+import { DataDirLockedError } from '../db/data-dir-lock.js'
+
+/** pino → Cloud Logging: `severity` instead of numeric levels, `message` is read as the text. */
+function loggerOptions (config: Config): Record<string, unknown> | false {
+  if (config.LOG_LEVEL === 'silent') return false
+  return {
+    level: config.LOG_LEVEL,
+    messageKey: 'message',
+    formatters: {
+      level: (label: string) => ({ severity: label === 'warn' ? 'WARNING' : label === 'fatal' ? 'CRITICAL' : label.toUpperCase() })
+    },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true }
+  }
+}
+
+async function main (): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig(process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(78) // EX_CONFIG
+    }
+    throw err
+  }
+
+  const options = { ...serverOptions(config), logger: loggerOptions(config) as never }
+  // h2c: Cloud Run passes HTTP/2 end-to-end only when the container speaks it in cleartext.
+  const app = (config.HTTP2 ? Fastify({ ...options, http2: true }) : Fastify(options)) as unknown as FastifyInstance
+
+  let closing = false
+  const shutdown = (signal: string): void => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    // A hard stop in case something hangs past the platform's grace period.
+    setTimeout(() => {
+      app.log.error('shutdown took too long; exiting')
+      process.exit(1)
+    }, (config.SHUTDOWN_TIMEOUT_SECONDS + 2) * 1000).unref()
+    app.close().then(() => {
+      app.log.info('shut down cleanly')
+      process.exit(0)
+    }, (err: unknown) => {
+      app.log.error({ err }, 'shutdown failed')
+      process.exit(1)
+    })
+  }
+  process.once('SIGTERM', () => shutdown('SIGTERM'))
+  process.once('SIGINT', () => shutdown('SIGINT'))
+
+  try {
+    await app.register(appPlugin, { config })
+    await app.listen({ port: config.PORT, host: config.HOST })
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      app.log.fatal(err.message)
+      process.stderr.write(`${err.message}\n`)
+      process.exit(75) // EX_TEMPFAIL
+    }
+    app.log.fatal({ err }, 'start-up failed')
+    await app.close().catch(() => {})
+    process.exit(1)
+  }
+  app.log.info({ port: config.PORT, http2: config.HTTP2, database: app.db.kind, auth_mode: app.authMode }, 'bundle-api listening')
+}
+
+await main()

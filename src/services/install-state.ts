@@ -1,0 +1,85 @@
+// What an install's state means to the merchant: the status shapes, the cooldown and the 409s.
+import type { CsvUpload } from '../../db/schema.js'
+import { AlreadyCompletedError, AlreadyProcessingError, withDetail } from '../errors.js'
+
+const DAY_MS = 86_400_000
+
+export const apiStatus = (status: string): 'PROCESSING' | 'COMPLETED' | 'FAILED' =>
+  status.toUpperCase() as 'PROCESSING' | 'COMPLETED' | 'FAILED'
+
+export const iso = (d: Date | null | undefined): string | null => (d == null ? null : d.toISOString())
+
+export interface Cooldown { daysSinceInstall: number, canRetryInDays: number }
+
+export function cooldown (completedAt: Date, now: Date, cooldownDays: number): Cooldown {
+  const daysSinceInstall = Math.max(0, Math.floor((now.getTime() - completedAt.getTime()) / DAY_MS))
+  return { daysSinceInstall, canRetryInDays: Math.max(0, cooldownDays - daysSinceInstall) }
+}
+
+const elapsedSeconds = (since: Date, now: Date): number => Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000))
+
+/** GET /api/bundles/quick-install/status, from the shop's latest upload. */
+export function statusShape (latest: CsvUpload | undefined, now: Date, cooldownDays: number): Record<string, unknown> {
+  if (latest === undefined) {
+    return { has_quick_install: false, can_run: true, message: 'Quick install has not been run for this shop' }
+  }
+  const base = { has_quick_install: true, job_id: latest.id, status: apiStatus(latest.status), created_at: iso(latest.created_at) }
+  if (latest.status === 'processing') {
+    return {
+      ...base,
+      can_run: false,
+      started_at: iso(latest.created_at),
+      elapsed_seconds: elapsedSeconds(latest.created_at, now),
+      message: 'Quick install is processing. Bundles are being generated...'
+    }
+  }
+  if (latest.status === 'failed') {
+    return { ...base, can_run: true, error_message: latest.error_message ?? 'Quick install failed', failed_at: iso(latest.updated_at), message: 'Quick install failed. You can try again.' }
+  }
+  const completedAt = latest.completed_at ?? latest.updated_at
+  const { daysSinceInstall, canRetryInDays } = cooldown(completedAt, now, cooldownDays)
+  return {
+    ...base,
+    can_run: canRetryInDays === 0,
+    completed_at: iso(completedAt),
+    bundles_created: latest.processed_rows,
+    days_since_install: daysSinceInstall,
+    can_retry_in_days: canRetryInDays,
+    message: canRetryInDays > 0
+      ? `Quick install completed - Can retry in ${canRetryInDays} days`
+      : 'Quick install completed - You can run it again'
+  }
+}
+
+/** Throws the 409 that stops a new install, if any. Returns whether the new install retries a failed one. */
+export function assertCanStart (latest: CsvUpload | undefined, now: Date, cooldownDays: number): { isRetry: boolean } {
+  if (latest === undefined) return { isRetry: false }
+  if (latest.status === 'processing') throw alreadyProcessing(latest, now)
+  if (latest.status === 'completed') {
+    const completedAt = latest.completed_at ?? latest.updated_at
+    const { daysSinceInstall, canRetryInDays } = cooldown(completedAt, now, cooldownDays)
+    if (canRetryInDays > 0) {
+      throw withDetail(new AlreadyCompletedError(), {
+        error: 'ALREADY_COMPLETED',
+        job_id: latest.id,
+        completed_at: iso(completedAt),
+        bundles_created: latest.processed_rows,
+        days_since_install: daysSinceInstall,
+        can_retry_in_days: canRetryInDays,
+        message: `Quick install completed ${daysSinceInstall} days ago. You can run it again in ${canRetryInDays} days.`
+      })
+    }
+  }
+  return { isRetry: latest.status === 'failed' }
+}
+
+export function alreadyProcessing (upload: CsvUpload, now: Date): Error {
+  return withDetail(new AlreadyProcessingError(), {
+    error: 'ALREADY_PROCESSING',
+    job_id: upload.id,
+    status: 'PROCESSING',
+    started_at: iso(upload.created_at),
+    elapsed_seconds: elapsedSeconds(upload.created_at, now),
+    message: 'Quick install is already processing for this shop. Please wait for it to finish.'
+  })
+}

@@ -1,0 +1,140 @@
+// Streams an uploaded file into upload_chunks (~1 MiB rows, bytes exactly as received) while checking
+// it on the way: the header (first 64 KiB after inflating .gz) must be a format the engine reads, the
+// data rows are counted, and a .gz may not inflate past its cap. Never holds the file whole; never
+// inside a transaction. On any failure the caller deletes the staged chunks.
+import { createGunzip, type Gunzip } from 'node:zlib'
+import type { Readable } from 'node:stream'
+import type { Database } from '../../db/database.js'
+import { insertChunk } from '../repositories/upload-chunks.js'
+import { inspectHeader, CsvRecordCounter } from '../engine/ingest/index.js'
+import { isEngineInputError } from '../engine/errors.js'
+import type { HeaderInspection } from '../engine/types.js'
+import { InflatedTooLargeError, InvalidGzipError, UnreadableFileError, UploadTooLargeError } from '../errors.js'
+
+export const CHUNK_BYTES = 1024 * 1024
+const HEAD_BYTES = 64 * 1024
+const MB = 1024 * 1024
+
+export interface StageLimits { maxUploadMb: number, maxInflatedMb: number }
+
+export interface StagedUpload {
+  bytes: number
+  rows: number
+  inspection: HeaderInspection
+}
+
+/** Engine errors about the file become 400s with the engine's merchant-readable message. */
+function asClientError (err: unknown): unknown {
+  return isEngineInputError(err) ? new UnreadableFileError(err.message) : err
+}
+
+class ContentChecks {
+  private head: Buffer[] = []
+  private headLength = 0
+  private inspection: HeaderInspection | null = null
+  private readonly counter = new CsvRecordCounter()
+  inflated = 0
+
+  constructor (private readonly maxInflated: number, private readonly maxInflatedMb: number) {}
+
+  push (data: Uint8Array): void {
+    this.inflated += data.length
+    if (this.inflated > this.maxInflated) throw new InflatedTooLargeError(this.maxInflatedMb)
+    this.counter.push(data)
+    if (this.inspection === null) {
+      this.head.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+      this.headLength += data.length
+      if (this.headLength >= HEAD_BYTES) this.inspect()
+    }
+  }
+
+  private inspect (): void {
+    const head = Buffer.concat(this.head).subarray(0, HEAD_BYTES)
+    this.head = []
+    this.inspection = inspectHeader(head)
+  }
+
+  finish (): { rows: number, inspection: HeaderInspection } {
+    if (this.inspection === null) this.inspect()
+    const rows = this.counter.finish()
+    if (rows === 0) {
+      throw new UnreadableFileError('Empty file: the CSV has a header row but no data rows. Export again with at least one order or product.')
+    }
+    return { rows, inspection: this.inspection as HeaderInspection }
+  }
+}
+
+export async function stageUpload (db: Database, uploadId: string, file: Readable & { truncated?: boolean }, gzipped: boolean, limits: StageLimits): Promise<StagedUpload> {
+  const checks = new ContentChecks(limits.maxInflatedMb * MB, limits.maxInflatedMb)
+  let pending: Buffer[] = []
+  let pendingLength = 0
+  let seq = 0
+  let bytes = 0
+
+  const flush = async (): Promise<void> => {
+    if (pendingLength === 0) return
+    const data = Buffer.concat(pending, pendingLength)
+    pending = []
+    pendingLength = 0
+    await insertChunk(db.orm, uploadId, seq++, data)
+  }
+
+  let gunzip: Gunzip | null = null
+  let gunzipError: unknown = null
+  if (gzipped) {
+    gunzip = createGunzip()
+    gunzip.on('data', (data: Buffer) => {
+      try {
+        checks.push(data)
+      } catch (err) {
+        gunzipError ??= err
+        gunzip?.destroy()
+      }
+    })
+    gunzip.on('error', (err) => { gunzipError ??= Object.assign(new InvalidGzipError(), { cause: err }) })
+  }
+
+  try {
+    for await (const raw of file as AsyncIterable<Buffer>) {
+      if (file.truncated === true) throw new UploadTooLargeError(limits.maxUploadMb)
+      bytes += raw.length
+      pending.push(raw)
+      pendingLength += raw.length
+      if (gunzip === null) {
+        checks.push(raw)
+      } else {
+        if (!gunzip.write(raw)) await waitDrain(gunzip)
+        if (gunzipError !== null) throw gunzipError
+      }
+      if (pendingLength >= CHUNK_BYTES) await flush()
+    }
+    if (file.truncated === true) throw new UploadTooLargeError(limits.maxUploadMb)
+    if (gunzip !== null) {
+      await endGunzip(gunzip)
+      if (gunzipError !== null) throw gunzipError
+    }
+    await flush()
+    return { bytes, ...checks.finish() }
+  } catch (err) {
+    throw asClientError(err)
+  } finally {
+    gunzip?.destroy()
+  }
+}
+
+async function waitDrain (stream: Gunzip): Promise<void> {
+  await new Promise<void>(resolve => {
+    const done = (): void => { stream.off('drain', done); stream.off('close', done); resolve() }
+    stream.on('drain', done)
+    stream.on('close', done)
+  })
+}
+
+async function endGunzip (stream: Gunzip): Promise<void> {
+  await new Promise<void>(resolve => {
+    if (stream.destroyed) { resolve(); return }
+    stream.once('end', resolve)
+    stream.once('close', resolve)
+    stream.end()
+  })
+}

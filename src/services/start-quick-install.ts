@@ -1,0 +1,119 @@
+// POST /api/bundles/quick-install: refuse early when the shop cannot start (409), stream the one file
+// into storage with its checks, then ONE short transaction re-checks under a per-shop lock, inserts
+// the upload row and enqueues its job. Anything failing leaves nothing behind: no row, no job, no bytes.
+import { randomUUID } from 'node:crypto'
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import type { MultipartFile } from '@fastify/multipart'
+import type { Database } from '../../db/database.js'
+import type { Config } from '../config.js'
+import type { Queue } from '../../plugins/queue.js'
+import { InvalidFileError, SingleFileRequiredError } from '../errors.js'
+import { findLatestUpload, insertUpload, lockShop, PROCESSING_UNIQUE_INDEX } from '../repositories/uploads.js'
+import { deleteChunks } from '../repositories/upload-chunks.js'
+import { alreadyProcessing, assertCanStart } from './install-state.js'
+import { stageUpload, type StagedUpload } from './stage-upload.js'
+
+export interface StartDeps { db: Database, queue: Queue, config: Config, log: FastifyBaseLogger, now?: () => Date }
+
+export interface Started { jobId: string, isRetry: boolean }
+
+const CSV_NAME = /\.csv(\.gz)?$/i
+
+/** quick_install_YYYYMMDDTHHMMSSZ.csv */
+export const storedFilename = (at: Date): string =>
+  `quick_install_${at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}.csv`
+
+/** The merchant's file name, reduced to something safe to store and log. */
+function cleanName (name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? ''
+  // eslint-disable-next-line no-control-regex
+  return base.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255)
+}
+
+function isUniqueViolation (err: unknown): boolean {
+  for (let e: unknown = err, i = 0; e !== null && typeof e === 'object' && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+    const { code, constraint, message } = e as { code?: string, constraint?: string, message?: string }
+    if (code === '23505' && (constraint === undefined || constraint === PROCESSING_UNIQUE_INDEX)) return true
+    if (typeof message === 'string' && message.includes(PROCESSING_UNIQUE_INDEX)) return true
+  }
+  return false
+}
+
+export async function startQuickInstall (deps: StartDeps, request: FastifyRequest, shop: string): Promise<Started> {
+  const { db, queue, config } = deps
+  const now = deps.now ?? (() => new Date())
+  const uploadId = randomUUID()
+  const log = deps.log.child({ job_id: uploadId, shop })
+
+  // Cheap refusal before reading a byte of the file.
+  assertCanStart(await findLatestUpload(db.orm, shop), now(), config.QUICK_INSTALL_COOLDOWN_DAYS)
+
+  let staged: StagedUpload | null = null
+  let fileName = ''
+  let gzipped = false
+  let stagingStarted = false
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue
+      const file = part as MultipartFile
+      if (file.fieldname !== 'file') {
+        file.file.resume()
+        continue
+      }
+      if (stagingStarted) throw new SingleFileRequiredError()
+      fileName = cleanName(file.filename ?? '')
+      if (!CSV_NAME.test(fileName)) throw new InvalidFileError()
+      gzipped = /\.gz$/i.test(fileName)
+      log.info({ event: 'upload_received', file_name: fileName, gzipped }, 'quick install upload received')
+      stagingStarted = true
+      staged = await stageUpload(db, uploadId, file.file, gzipped, { maxUploadMb: config.MAX_UPLOAD_MB, maxInflatedMb: config.MAX_INFLATED_MB })
+    }
+    if (staged === null) throw new InvalidFileError()
+    const file = staged
+    log.info({ event: 'csv_validated', row_count: file.rows, format: file.inspection.format, bytes: file.bytes }, `CSV validated: ${file.rows} rows`)
+
+    const at = now()
+    const { isRetry } = await db.transaction(async (tx) => {
+      await lockShop(tx.orm, shop)
+      const verdict = assertCanStart(await findLatestUpload(tx.orm, shop), at, config.QUICK_INSTALL_COOLDOWN_DAYS)
+      await insertUpload(tx.orm, {
+        id: uploadId,
+        shop_id: shop,
+        filename: storedFilename(at),
+        csv_type: 'quick_install',
+        status: 'processing',
+        total_rows: file.rows,
+        processed_rows: 0,
+        processing_params: {
+          source: 'quick_install',
+          file_name: fileName,
+          row_count: file.rows,
+          format: file.inspection.format,
+          kind: file.inspection.kind,
+          content_encoding: gzipped ? 'gzip' : 'identity',
+          bytes: file.bytes
+        },
+        bytes_received: file.bytes,
+        gzipped,
+        created_at: at,
+        updated_at: at
+      })
+      log.info({ event: 'upload_created' }, 'quick install upload created')
+      await queue.sendQuickInstall(tx, { upload_id: uploadId, shop_id: shop })
+      return verdict
+    })
+    log.info({ event: 'processing_triggered', is_retry: isRetry }, 'quick install processing triggered')
+    queue.wakeLocalWorkers()
+    return { jobId: uploadId, isRetry }
+  } catch (err) {
+    if (stagingStarted) {
+      await deleteChunks(db.orm, [uploadId]).catch((cleanupErr: unknown) =>
+        log.error({ err: cleanupErr }, 'could not delete staged chunks; the sweep will remove them'))
+    }
+    if (isUniqueViolation(err)) {
+      const latest = await findLatestUpload(db.orm, shop)
+      if (latest?.status === 'processing') throw alreadyProcessing(latest, now())
+    }
+    throw err
+  }
+}
