@@ -33,7 +33,8 @@ async function main (): Promise<void> {
 
   const options = { ...serverOptions(config), logger: loggerOptions(config) as never }
   // h2c: Cloud Run passes HTTP/2 end-to-end only when the container speaks it in cleartext.
-  const app = (config.HTTP2 ? Fastify({ ...options, http2: true }) : Fastify(options)) as unknown as FastifyInstance
+  const createServer = Fastify as unknown as (opts: object) => FastifyInstance
+  const app = createServer(config.HTTP2 ? { ...options, http2: true } : options)
 
   let closing = false
   const shutdown = (signal: string): void => {
