@@ -149,3 +149,19 @@ function isoDate (buf: Uint8Array, i: number, end: number): number {
   if (i !== end) return NaN
   return Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offsetMin * 60000
 }
+
+/** True when field f reads true, yes, y or 1 (any case), checked on the bytes without decoding. */
+export function fieldIsTrue (s: CsvScanner, f: number): boolean {
+  if (f < 0 || f >= s.count) return false
+  const buf = s.buf
+  let i = s.starts[f]
+  let end = s.ends[f]
+  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++
+  while (end > i && (buf[end - 1] === 0x20 || buf[end - 1] === 0x09)) end--
+  const n = end - i
+  const b = buf[i] | 0x20 // lower case for letters
+  if (n === 1) return b === 0x79 || buf[i] === 0x31 // y, 1
+  if (n === 3) return b === 0x79 && (buf[i + 1] | 0x20) === 0x65 && (buf[i + 2] | 0x20) === 0x73 // yes
+  if (n === 4) return b === 0x74 && (buf[i + 1] | 0x20) === 0x72 && (buf[i + 2] | 0x20) === 0x75 && (buf[i + 3] | 0x20) === 0x65 // true
+  return false
+}

@@ -5,8 +5,8 @@
 // contiguous. At the end line keys are resolved to products (variants rolled up), the cleaning
 // rules applied, and the kept orders packed into CSR arrays.
 import type { DropReason, Product } from '../types.js'
-import { dropReasonOf, isTruthy, nonMerchandiseReason, OrderState, orderStateOf } from './cleaning.js'
-import { fieldDate, fieldIsEmpty, fieldNumber, fieldText } from './fields.js'
+import { dropReasonOf, nonMerchandiseReason, OrderState, orderStateOf } from './cleaning.js'
+import { fieldDate, fieldIsEmpty, fieldIsTrue, fieldNumber, fieldText } from './fields.js'
 import type { OrderLayout } from './formats.js'
 import { Growable } from './growable.js'
 import { ByteInterner } from './interner.js'
@@ -131,7 +131,7 @@ export class OrderLinesCollector {
     this.lineKey.push(this.lineKeyOf(s, tag, keyField))
     this.lineQuantity.push(quantity)
     this.linePrice.push(price)
-    this.lineFlags.push(L.giftCard >= 0 && isTruthy(fieldText(s, L.giftCard)) ? LINE_GIFT_CARD : 0)
+    this.lineFlags.push(fieldIsTrue(s, L.giftCard) ? LINE_GIFT_CARD : 0)
   }
 
   /** The order state a status cell means; a shop has a handful of distinct statuses, decoded once each. */
