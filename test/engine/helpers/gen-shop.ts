@@ -13,7 +13,9 @@ export interface ShopTruth {
   volume: string[]
 }
 
+/** gen-shop splits its arguments on "--", so `dir` must not contain two dashes in a row. */
 export function genShop (dir: string, o: { orders: number, seed: number, format?: string }): { file: string, truth: ShopTruth } {
+  if (dir.includes('--')) throw new Error(`gen-shop cannot write under ${dir}: its argument parser splits on "--"`)
   const format = o.format ?? 'shopify-orders'
   const file = join(dir, `shop-${o.orders}-${o.seed}-${format}.csv`)
   const truthFile = `${file}.truth.json`

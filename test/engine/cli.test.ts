@@ -1,0 +1,79 @@
+import t from 'tap'
+import { spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { genShop } from './helpers/gen-shop.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+function cli (name: 'bundles' | 'evaluate', ...args: string[]): { status: number | null, stdout: string, stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli', `${name}.ts`), ...args], { cwd: ROOT, encoding: 'utf8' })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+t.test('bundles with the json flag prints the documented shape', async t => {
+  const { file } = genShop(t.testdir(), { orders: 1200, seed: 3 })
+  const r = cli('bundles', file, '--json', '--max-size', '3', '--min-count', '4')
+  t.equal(r.status, 0, r.stderr)
+  const out = JSON.parse(r.stdout) as { summary: Record<string, unknown>, bundles: Array<Record<string, unknown>> }
+  t.equal(out.summary.format, 'shopify-orders')
+  t.same(out.summary.options, { maxSize: 3, minCount: 4, maxBundles: 100 })
+  t.ok(out.bundles.length > 0)
+  const b = out.bundles[0]
+  t.hasProps(b, ['type', 'items', 'stats', 'pricing', 'score', 'source'])
+  t.hasProps((b.items as object[])[0], ['key', 'title', 'skus', 'price'])
+  t.hasProps(b.stats as object, ['count', 'support', 'confidence', 'lift', 'leverage'])
+  t.ok(out.bundles.every(x => x.source === 'orders'))
+})
+
+t.test('bundles reads gzip and prints a table', async t => {
+  const dir = t.testdir()
+  const { file } = genShop(dir, { orders: 800, seed: 5 })
+  const gz = join(dir, 'orders.csv.gz')
+  writeFileSync(gz, gzipSync(readFileSync(file)))
+  const r = cli('bundles', gz)
+  t.equal(r.status, 0, r.stderr)
+  t.match(r.stdout, /shopify-orders \(orders\)/)
+  t.match(r.stdout, /#\s+type\s+source\s+items/)
+  t.match(r.stdout, /FBT\s+orders/)
+})
+
+t.test('the one-product catalog yields a catalog VOLUME offer', async t => {
+  const file = join(t.testdir(), 'catalog.csv')
+  writeFileSync(file, 'product_id,name\n1,Product A\n')
+  const r = cli('bundles', file, '--json')
+  t.equal(r.status, 0, r.stderr)
+  const out = JSON.parse(r.stdout) as { bundles: Array<{ type: string, source: string, stats: unknown }> }
+  t.same(out.bundles.map(b => [b.type, b.source, b.stats]), [['VOLUME', 'catalog', null]])
+})
+
+t.test('bad input: a clear message and exit code 2', async t => {
+  const dir = t.testdir()
+  const unknown = join(dir, 'unknown.csv')
+  writeFileSync(unknown, 'colour,shape\nred,round\n')
+  const r1 = cli('bundles', unknown)
+  t.equal(r1.status, 2)
+  t.match(r1.stderr, /UNRECOGNISED_FORMAT/)
+  const r2 = cli('bundles', join(dir, 'missing.csv'))
+  t.equal(r2.status, 2)
+  t.match(r2.stderr, /no such file/)
+  const r3 = cli('bundles', unknown, '--max-size', '7')
+  t.equal(r3.status, 2)
+  t.match(r3.stderr, /--max-size must be 2, 3 or 4/)
+  const lonely = join(dir, 'lonely.csv')
+  writeFileSync(lonely, 'order_id,product_id,quantity\n1,A,1\n2,B,1\n')
+  const r4 = cli('bundles', lonely)
+  t.equal(r4.status, 2)
+  t.match(r4.stderr, /NO_BUNDLES.*No order had two or more products/)
+})
+
+t.test('evaluate prints the three rankings at top 20 and top 100', async t => {
+  const { file } = genShop(t.testdir(), { orders: 3000, seed: 2 })
+  const r = cli('evaluate', file)
+  t.equal(r.status, 0, r.stderr)
+  t.match(r.stdout, /split by order date/)
+  for (const name of ['engine score', 'raw count', 'in-sample leverage']) t.match(r.stdout, new RegExp(`^${name}\\s+-?\\d`, 'm'))
+})
