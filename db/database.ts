@@ -26,4 +26,6 @@ export interface Database extends SqlExecutor {
   /** Applies db/migrations (safe when several processes start at once). */
   migrate: () => Promise<void>
   close: () => Promise<void>
+  /** PGlite only: the data directory as a tarball (tests migrate one template and load it per file). */
+  dumpDataDir?: () => Promise<Blob>
 }

@@ -58,6 +58,7 @@ export async function openPglite (options: PgliteOptions): Promise<Database> {
     async migrate () {
       await migrate(drizzle({ client }), { migrationsFolder: migrationsFolder() })
     },
+    dumpDataDir: async () => await client.dumpDataDir('none'),
     async close () {
       if (closed) return
       closed = true

@@ -1,0 +1,187 @@
+// The quick-install contract against the real app and the real engine: the design's scenarios,
+// every status shape, the 400/409/413 answers, .csv.gz, zero-bundle failures and cross-shop isolation.
+import t from 'tap'
+import zlib from 'node:zlib'
+import { sql } from 'drizzle-orm'
+import { startTestApp } from '../helpers/app.js'
+import { TINY_CATALOG, upload, waitFor, waitForJob } from '../helpers/http.js'
+import { readShop } from '../helpers/fixtures.js'
+
+const { app: firstApp } = await startTestApp(t, { MAX_UPLOAD_MB: 0.1, MAX_INFLATED_MB: 0.5 })
+const app = firstApp
+const shop = (name: string): Record<string, string> => ({ 'x-shop-domain': `${name}.myshopify.com` })
+const status = async (headers: Record<string, string>) => (await app.inject({ url: '/api/bundles/quick-install/status', headers })).json()
+const daysAgo = (days: number): Date => new Date(Date.now() - days * 86_400_000 - 60_000)
+
+/** A generated shop with planted bundles: enough evidence for FBT bundles. */
+const ORDERS = readShop(300)
+const ORDER_LINES = ORDERS.toString().trim().split('\n').length - 1
+
+t.test('design scenario 1: an upload answers PROCESSING at once and is COMPLETED within 2 seconds', async (t) => {
+  const h = shop('scenario-one')
+  const res = await upload(app, { filename: 'products.csv', content: TINY_CATALOG }, h)
+  t.equal(res.statusCode, 200, res.body)
+  const body = res.json()
+  t.match(body, { status: 'PROCESSING', message: 'Quick install started. Bundles are being generated...', is_retry: false })
+  t.match(body.job_id, /^[0-9a-f-]{36}$/)
+  const deadline = Date.now() + 2000
+  const done = await waitFor('COMPLETED within 2 s of the upload', async () => {
+    const s = (await app.inject({ url: `/api/bundles/status/${body.job_id}`, headers: h })).json()
+    return s.status === 'COMPLETED' ? s : undefined
+  }, deadline - Date.now(), 25)
+  t.ok(Date.now() <= deadline, 'completed before the 2 s deadline')
+  t.ok(done.processed_count > 0, 'COMPLETED means bundles exist')
+  t.equal(done.error_message, null)
+  t.match(done.processed_at, /Z$/)
+})
+
+t.test('design scenario 2: a second upload while processing or within the cooldown answers 409', async (t) => {
+  const h = shop('scenario-two')
+  // Processing: a row the worker has not finished yet (inserted directly, no job needed for the 409).
+  const id = crypto.randomUUID()
+  await app.db.orm.execute(sql`insert into csv_uploads (id, shop_id, filename, status, processing_params, created_at, updated_at)
+    values (${id}, 'scenario-two.myshopify.com', 'quick_install_x.csv', 'processing', '{}'::jsonb, now() - interval '42 seconds', now())`)
+  const busy = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, h)
+  t.equal(busy.statusCode, 409)
+  const detail = busy.json().detail
+  t.match(detail, { error: 'ALREADY_PROCESSING', job_id: id, status: 'PROCESSING' })
+  t.ok(detail.elapsed_seconds >= 42, 'elapsed_seconds counts from the upload')
+  t.match(detail.started_at, /Z$/)
+  t.type(detail.message, 'string')
+
+  // Completed 3 days ago: 409 ALREADY_COMPLETED with the cooldown arithmetic.
+  await app.db.orm.execute(sql`update csv_uploads set status = 'completed', processed_rows = 4, completed_at = ${daysAgo(3)} where id = ${id}`)
+  const done = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, h)
+  t.equal(done.statusCode, 409)
+  t.same(done.json().detail, {
+    error: 'ALREADY_COMPLETED',
+    job_id: id,
+    completed_at: done.json().detail.completed_at,
+    bundles_created: 4,
+    days_since_install: 3,
+    can_retry_in_days: 27,
+    message: 'Quick install completed 3 days ago. You can run it again in 27 days.'
+  })
+})
+
+t.test('design scenario 3: the status endpoint walks through its five shapes', async (t) => {
+  const h = shop('five-shapes')
+  t.same(await status(h), { has_quick_install: false, can_run: true, message: 'Quick install has not been run for this shop' }, 'never run')
+
+  const id = crypto.randomUUID()
+  await app.db.orm.execute(sql`insert into csv_uploads (id, shop_id, filename, status, processing_params, created_at, updated_at)
+    values (${id}, 'five-shapes.myshopify.com', 'quick_install_x.csv', 'processing', '{}'::jsonb, now() - interval '5 seconds', now())`)
+  t.match(await status(h), { has_quick_install: true, can_run: false, status: 'PROCESSING', job_id: id, elapsed_seconds: Number }, 'processing')
+
+  await app.db.orm.execute(sql`update csv_uploads set status = 'completed', processed_rows = 7, completed_at = ${daysAgo(10)} where id = ${id}`)
+  t.match(await status(h), { has_quick_install: true, can_run: false, status: 'COMPLETED', days_since_install: 10, can_retry_in_days: 20, bundles_created: 7, message: 'Quick install completed - Can retry in 20 days' }, 'completed within cooldown')
+
+  await app.db.orm.execute(sql`update csv_uploads set completed_at = ${daysAgo(31)} where id = ${id}`)
+  t.match(await status(h), { has_quick_install: true, can_run: true, status: 'COMPLETED', days_since_install: 31, can_retry_in_days: 0 }, 'completed after cooldown')
+
+  await app.db.orm.execute(sql`update csv_uploads set status = 'failed', error_message = 'Processing timed out after 10 minutes' where id = ${id}`)
+  t.match(await status(h), { has_quick_install: true, can_run: true, status: 'FAILED', error_message: 'Processing timed out after 10 minutes', message: 'Quick install failed. You can try again.' }, 'failed')
+
+  // After a failure a new upload is allowed at once and flagged as a retry.
+  const retry = await upload(app, { filename: 'again.csv', content: ORDERS }, h)
+  t.equal(retry.statusCode, 200, retry.body)
+  t.equal(retry.json().is_retry, true)
+  const finished = await waitForJob(app, retry.json().job_id, h)
+  t.equal(finished.status, 'COMPLETED', JSON.stringify(finished))
+})
+
+t.test('bad files answer 400 with what was wrong', async (t) => {
+  const h = shop('bad-files')
+  const missing = await app.inject({ method: 'POST', url: '/api/bundles/quick-install', headers: h })
+  t.same([missing.statusCode, missing.json()], [400, { detail: 'Invalid file: CSV file required' }], 'not multipart at all')
+  const noFile = await upload(app, [], h)
+  t.same([noFile.statusCode, noFile.json()], [400, { detail: 'Invalid file: CSV file required' }], 'no file part')
+  const otherField = await upload(app, { field: 'upload', filename: 'a.csv', content: TINY_CATALOG }, h)
+  t.same([otherField.statusCode, otherField.json()], [400, { detail: 'Invalid file: CSV file required' }], 'file under another field name')
+  const txt = await upload(app, { filename: 'orders.txt', content: TINY_CATALOG }, h)
+  t.same([txt.statusCode, txt.json()], [400, { detail: 'Invalid file: CSV file required' }], 'not a .csv name')
+  const two = await upload(app, [{ filename: 'a.csv', content: TINY_CATALOG }, { filename: 'b.csv', content: TINY_CATALOG }], h)
+  t.equal(two.statusCode, 400, 'two files')
+
+  const empty = await upload(app, { filename: 'empty.csv', content: '' }, h)
+  t.equal(empty.statusCode, 400, 'empty file')
+  t.match(empty.json().detail, /empty/i)
+  const headerOnly = await upload(app, { filename: 'header.csv', content: 'order_id,product_id,quantity\n' }, h)
+  t.equal(headerOnly.statusCode, 400, 'header only')
+  t.match(headerOnly.json().detail, /no data rows/i)
+  const unknown = await upload(app, { filename: 'weird.csv', content: 'colour,mood\nred,happy\n' }, h)
+  t.equal(unknown.statusCode, 400, 'unrecognised columns')
+  t.match(unknown.json().detail, /colour/, 'names the columns found')
+  t.match(unknown.json().detail, /product/i, 'says what was expected')
+
+  t.same(await status(h), { has_quick_install: false, can_run: true, message: 'Quick install has not been run for this shop' }, 'no rejected file left an upload behind')
+  const chunks = await app.db.executeSql('select count(*)::int as n from upload_chunks')
+  t.equal(chunks.rows[0].n, 0, 'no rejected file left bytes behind')
+})
+
+t.test('413 over MAX_UPLOAD_MB and for a .csv.gz that inflates past MAX_INFLATED_MB', async (t) => {
+  const h = shop('too-big')
+  const big = 'product_id,name\n' + Array.from({ length: 10000 }, (_, i) => `${i},Product number ${i}`).join('\n') + '\n'
+  t.ok(big.length > 0.1 * 1024 * 1024, 'fixture is over the 0.1 MB test limit')
+  const res = await upload(app, { filename: 'big.csv', content: big }, h)
+  t.equal(res.statusCode, 413, res.body)
+  t.match(res.json().detail, /too large.*0\.1 MB/i)
+
+  const bomb = zlib.gzipSync(Buffer.concat([Buffer.from('product_id,name\n'), Buffer.alloc(1024 * 1024, 0x61)]))
+  t.ok(bomb.length < 0.1 * 1024 * 1024, 'the bomb itself is small')
+  const inflated = await upload(app, { filename: 'bomb.csv.gz', content: bomb, contentType: 'application/gzip' }, h)
+  t.equal(inflated.statusCode, 413, inflated.body)
+  t.match(inflated.json().detail, /inflates past/)
+  const notGzip = await upload(app, { filename: 'fake.csv.gz', content: TINY_CATALOG }, h)
+  t.equal(notGzip.statusCode, 400, notGzip.body)
+  t.match(notGzip.json().detail, /gzip/)
+  const chunks = await app.db.executeSql('select count(*)::int as n from upload_chunks')
+  t.equal(chunks.rows[0].n, 0, 'nothing staged is left')
+})
+
+t.test('a .csv.gz upload is stored compressed, inflated by the worker, and completes', async (t) => {
+  const h = shop('gzipped')
+  const gz = zlib.gzipSync(ORDERS)
+  const res = await upload(app, { filename: 'orders.csv.gz', content: gz, contentType: 'application/gzip' }, h)
+  t.equal(res.statusCode, 200, res.body)
+  const done = await waitForJob(app, res.json().job_id, h)
+  t.equal(done.status, 'COMPLETED', JSON.stringify(done))
+  const row = (await app.db.executeSql('select gzipped, bytes_received, total_rows, filename, csv_type, processing_params from csv_uploads where id = $1', [res.json().job_id])).rows[0]
+  t.equal(row.gzipped, true)
+  t.equal(Number(row.bytes_received), gz.length, 'bytes as received')
+  t.equal(row.total_rows, ORDER_LINES)
+  t.match(row.filename, /^quick_install_\d{8}T\d{6}Z\.csv$/)
+  t.equal(row.csv_type, 'quick_install')
+  t.match(row.processing_params, { source: 'quick_install', file_name: 'orders.csv.gz', row_count: ORDER_LINES, content_encoding: 'gzip' })
+  const chunks = await app.db.executeSql('select count(*)::int as n from upload_chunks where upload_id = $1', [res.json().job_id])
+  t.equal(chunks.rows[0].n, 0, 'the file is deleted once the install completes')
+})
+
+t.test('a run with no co-purchase evidence ends FAILED with the reason, and does not start the cooldown', async (t) => {
+  const h = shop('single-items')
+  const singles = 'order_id,product_id,quantity\n' + Array.from({ length: 30 }, (_, i) => `${i},p${i % 7},1`).join('\n') + '\n'
+  const res = await upload(app, { filename: 'singles.csv', content: singles }, h)
+  t.equal(res.statusCode, 200, res.body)
+  const done = await waitForJob(app, res.json().job_id, h)
+  t.equal(done.status, 'FAILED')
+  t.match(done.error_message, /two or more/i, 'says why')
+  t.equal(done.processed_count, 0)
+  t.match(await status(h), { status: 'FAILED', can_run: true })
+})
+
+t.test('another shop\'s job answers 404 exactly like an unknown id', async (t) => {
+  const owner = shop('owner')
+  const res = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, owner)
+  const jobId = res.json().job_id
+  await waitForJob(app, jobId, owner)
+  const theirs = await app.inject({ url: `/api/bundles/status/${jobId}`, headers: shop('intruder') })
+  const unknown = await app.inject({ url: `/api/bundles/status/${crypto.randomUUID()}`, headers: shop('intruder') })
+  const garbage = await app.inject({ url: '/api/bundles/status/not-a-uuid', headers: shop('intruder') })
+  t.equal(theirs.statusCode, 404)
+  t.same([theirs.statusCode, theirs.json()], [unknown.statusCode, unknown.json()], 'same answer as an unknown id')
+  t.same([garbage.statusCode, garbage.json()], [unknown.statusCode, unknown.json()], 'same answer for a malformed id')
+  const bundles = await app.inject({ url: `/api/bundles?job_id=${jobId}`, headers: shop('intruder') })
+  t.same([bundles.statusCode, bundles.json()], [404, { detail: 'Job not found' }], 'bundles of another shop\'s job are not found either')
+  const csv = await app.inject({ url: `/api/bundles/export.csv?job_id=${jobId}`, headers: shop('intruder') })
+  t.equal(csv.statusCode, 404)
+})
