@@ -37,6 +37,9 @@ t.test('3,000 orders: the top-K pairs are at least 90% planted (raw count far le
     t.comment(`seed ${seed}: engine ${hits}/${k} planted, raw count ${raw}/${k}`)
     t.ok(hits >= 0.9 * k, `seed ${seed}: ${hits} of the top ${k} pairs are planted (need ≥ 90%)`)
     t.ok(hits > raw, `seed ${seed}: the engine (${hits}) beats ranking by raw count (${raw})`)
+    const triples = result.bundles.filter(b => b.items.length === 3).map(b => b.items.map(i => i.title).sort().join('|'))
+    const plantedTriples = truth.planted.filter(g => g.items.length === 3).map(g => g.items.map(i => i.title).sort().join('|'))
+    t.same([...triples].sort(), [...plantedTriples].sort(), `seed ${seed}: the triples are exactly the planted triples`)
   }
 })
 

@@ -6,9 +6,10 @@
 // independent of S is count(S) · n_x / N; the set's score is the excess over the LARGEST such
 // expectation (so over its strongest sub-bundle), with the same lower bound as pairs. A triple
 // built from a strong pair plus a best-seller that tags along by chance scores ≤ 0 and is dropped;
-// a group bought as a unit (count(abc) ≈ count(ab)) scores high.
+// a group bought as a unit (count(abc) ≈ count(ab)) scores high. The bound is a stricter one for
+// these sets (LARGER_SET_Z, see score.ts).
 import type { FrequentItemsets } from '../mining/index.js'
-import { excessLowerBound } from './score.js'
+import { excessLowerBound, LARGER_SET_Z } from './score.js'
 
 export interface FbtCandidate {
   /** Item ids (indexes into IngestResult.products), ascending. */
@@ -62,7 +63,7 @@ export function scoreLargerSets (mined: FrequentItemsets): FbtCandidate[] {
         const e = restCount * nx / n
         if (e > expected) { expected = e; parts = [restCount, nx] }
       }
-      const score = excessLowerBound(count, parts[0], parts[1], n)
+      const score = excessLowerBound(count, parts[0], parts[1], n, LARGER_SET_Z)
       if (score > 0) out.push({ items: table.setAt(i), count, expected, score })
     }
   }

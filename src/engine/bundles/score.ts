@@ -16,6 +16,11 @@
 // z = 1.64 is a one-sided 95% bound; a positive score means the co-purchase beats chance with that
 // confidence, which is also the bar for being recommended at all.
 export const SCORE_Z = 1.64
+/**
+ * Sets of three or more are held to a one-sided 99% bound: a shop has far more candidate triples
+ * than pairs, so at 95% a few triples seen together in 3-5 orders would pass by chance alone.
+ */
+export const LARGER_SET_Z = 2.33
 
 /**
  * Lower bound of (count − n_a·n_b/N). `a` and `b` are the two sides' order counts (for a triple:
