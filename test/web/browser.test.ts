@@ -1,0 +1,290 @@
+// The merchant page in a real browser (Debian's Chromium through playwright-core) against the real
+// service, started as a child process on embedded PGlite. Screenshots of each state go to
+// test-artifacts/web/ (not committed).
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { SignJWT } from 'jose'
+import { ensurePageBuilt, repoRoot, startRealServer, type RealServer } from './real-server.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const ARTIFACTS = path.join(repoRoot, 'test-artifacts/web')
+const GEN_SHOP = path.join(repoRoot, '../shared/tools/gen-shop.mjs')
+// Big enough that its run is still going when the page reloads (override to tune on a faster machine).
+const BIG_ORDERS = Number(process.env.WEB_TEST_BIG_ORDERS ?? 300_000)
+const PHONE = { width: 375, height: 812 }
+
+/** Waits until the element's text contains `text` (the callback runs in the page, hence a string). */
+async function waitForText (page: Page, selector: string, text: string, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(`(document.querySelector(${JSON.stringify(selector)})?.textContent ?? '').includes(${JSON.stringify(text)})`,
+    undefined, { timeout })
+}
+
+const missing = !fs.existsSync(CHROMIUM)
+  ? `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium); browser tests skipped`
+  : !fs.existsSync(GEN_SHOP) ? `${GEN_SHOP} is missing; browser tests skipped` : false
+
+t.test('merchant page in a real browser', { skip: missing }, async t => {
+  const { chromium } = await import('playwright-core')
+  ensurePageBuilt()
+  fs.mkdirSync(ARTIFACTS, { recursive: true })
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-web-files-'))
+  t.teardown(() => { fs.rmSync(tmp, { recursive: true, force: true }) })
+
+  const files = {
+    orders: path.join(tmp, 'orders-3000.csv'),
+    big: path.join(tmp, `orders-${BIG_ORDERS}.csv.gz`),
+    badColumns: path.join(tmp, 'colours.csv'),
+    notCsv: path.join(tmp, 'notes.txt'),
+    noPairs: path.join(tmp, 'single-item-orders.csv')
+  }
+  const gen = (orders: number, seed: number, out: string): void => {
+    execFileSync(process.execPath, [GEN_SHOP, '--orders', String(orders), '--seed', String(seed), '--format', 'shopify-orders', '--out', out])
+  }
+  gen(3000, 3, files.orders)
+  gen(BIG_ORDERS, 5, files.big)
+  fs.writeFileSync(files.badColumns, 'colour,size,stock\nred,M,3\nblue,L,0\n')
+  fs.writeFileSync(files.notCsv, 'just some notes\n')
+  // Real orders, but each buys one unit of one product: nothing to bundle, so the run must fail.
+  fs.writeFileSync(files.noPairs, 'order_id,product_id,product_title,quantity,price\n' +
+    Array.from({ length: 400 }, (_, i) => `${1000 + i},P${i % 40},Product ${i % 40},1,${10 + (i % 40)}.00`).join('\n') + '\n')
+
+  let server: RealServer
+  try {
+    server = await startRealServer({ QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' }, ARTIFACTS)
+  } catch (err) {
+    t.fail(`the real server did not start: ${(err as Error).message}`)
+    return
+  }
+  t.teardown(async () => { await server.stop() })
+
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run']
+  })
+  t.teardown(async () => { await browser.close() })
+  const context: BrowserContext = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true })
+
+  // Every request any page makes must stay on the service (no CDN, nothing external).
+  const foreign: string[] = []
+  const pageErrors: string[] = []
+  const services = [server.url] // the Shopify-mode server adds itself
+  context.on('request', req => {
+    const u = req.url()
+    if (!services.some(s => u.startsWith(`${s}/`)) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u)
+  })
+  context.on('page', p => { p.on('pageerror', e => { pageErrors.push(e.message) }) })
+
+  const shot = async (page: Page, name: string, fullPage = true): Promise<void> => {
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage })
+  }
+  const statusText = async (page: Page): Promise<string> => (await page.textContent('#status')) ?? ''
+  const alertText = async (page: Page): Promise<string> => (await page.textContent('#alert')) ?? ''
+  async function upload (page: Page, file: string, button = '#upload-button'): Promise<void> {
+    await page.setInputFiles('#file', file)
+    await page.click(button)
+  }
+  async function openFor (shop: string): Promise<Page> {
+    const page = await context.newPage()
+    await page.goto(`${server.url}/?shop=${shop}`)
+    await page.waitForSelector('#upload-section', { state: 'visible', timeout: 15_000 })
+    return page
+  }
+
+  await t.test('upload a Shopify export: progress, PROCESSING, then COMPLETED with the bundles', async t => {
+    const page = await context.newPage()
+    await page.goto(server.url)
+    await page.waitForSelector('#upload-section', { state: 'visible', timeout: 15_000 })
+    t.match(await statusText(page), /Ready/, 'a shop that never ran gets the upload form')
+    t.ok(await page.isVisible('#shop-form'), 'development mode shows the shop field')
+
+    await page.fill('#shop', 'web-happy.myshopify.com')
+    await page.click('#shop-form button[type=submit]')
+    await waitForText(page, '#status', 'Ready')
+
+    // Slow the upload down so the progress bar can be seen moving.
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Network.enable')
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 512 * 1024 })
+    await upload(page, files.orders)
+    await page.waitForSelector('#upload-progress', { state: 'visible', timeout: 5000 })
+    await page.waitForFunction("(b => b !== null && b.value > 0 && b.value < b.max)(document.querySelector('#progress-bar'))", undefined, { timeout: 10_000 })
+    t.match(await page.textContent('#progress-text'), /^[\d.]+ (KB|MB) of 2\.0 MB sent \(\d+%\)$/, 'bytes sent out of the file size')
+    await shot(page, '01-uploading')
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+
+    await page.waitForSelector('#processing-section', { state: 'visible', timeout: 30_000 })
+    const jobId = (await page.textContent('#proc-job')) ?? ''
+    t.match(jobId, /^[0-9a-f-]{36}$/, 'the job id from the upload is shown')
+    t.match(await page.textContent('#proc-state'), 'Processing')
+    await shot(page, '02-processing')
+
+    await page.waitForSelector('#results-section', { state: 'visible', timeout: 60_000 })
+    await waitForText(page, '#status', 'bundles ready')
+    t.notOk(await page.isVisible('#processing-section'), 'polling ended: no processing panel')
+    const rows = await page.$$eval('#bundles-body tr', trs => trs.map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent ?? '')))
+    t.ok(rows.length > 0, `the bundle table has rows (${rows.length})`)
+    const ranks = rows.map(r => Number(r[0]))
+    t.same(ranks, [...ranks].sort((a, b) => a - b), 'rows sorted by rank')
+    const ordersBundles = rows.filter(r => !r[2].includes('heuristic'))
+    t.ok(ordersBundles.length > 0, 'an orders file gives measured bundles')
+    for (const r of ordersBundles) t.match(r[3], /^\d[\d,]*$/, `rank ${r[0]}: orders together is a count`)
+    for (const r of rows.filter(r => r[2].includes('heuristic'))) {
+      t.equal(r[3], '—', `rank ${r[0]} (heuristic): no made-up count`)
+      t.equal(r[4], '—', `rank ${r[0]} (heuristic): no made-up lift`)
+    }
+    const summary = (await page.textContent('#summary')) ?? ''
+    t.match(summary, /Orders read3,000/, 'the summary reports the orders read')
+    t.match(summary, /Orders used[\d,]+/)
+    t.match(summary, /Lines left out/)
+    t.match(await page.textContent('#results-meta'), /made \d+ bundles?.*You can run it again in 30 days\./)
+    await page.locator('#results-section').scrollIntoViewIfNeeded()
+    await shot(page, '03-completed', false)
+    await page.locator('#summary').screenshot({ path: path.join(ARTIFACTS, '03b-run-summary.png') })
+
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('#export-link')])
+    const csv = fs.readFileSync(await download.path(), 'utf8')
+    const firstTitle = rows[0][1].split(' + ')[0].split(', buy ')[0]
+    t.ok(csv.split('\n').filter(l => l.trim() !== '').length > 1, 'export.csv has a header and rows')
+    t.ok(csv.includes(firstTitle), `export.csv names the top bundle's product (${firstTitle})`)
+
+    await page.setViewportSize(PHONE)
+    await page.locator('#results-section').scrollIntoViewIfNeeded()
+    await shot(page, '04-completed-phone', false)
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'))
+    t.ok(overflow <= 0, `no sideways scrolling at 375 px (overflow ${overflow}px)`)
+    await page.setViewportSize({ width: 1100, height: 900 })
+
+    await t.test('uploading again within the cooldown gives the cooldown sentence', async t => {
+      await upload(page, files.orders)
+      await page.waitForSelector('#alert', { state: 'visible', timeout: 15_000 })
+      t.match(await alertText(page),
+        /^Quick install already finished on \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC and made \d+ bundles?\. You can run it again in 30 days\.$/)
+      t.ok(await page.isVisible('#results-section'), 'the bundles stay on screen')
+      await shot(page, '05-cooldown')
+    })
+    await page.close()
+  })
+
+  await t.test('a file the service cannot read gets the 400 sentence', async t => {
+    const page = await openFor('web-bad.myshopify.com')
+    await upload(page, files.badColumns)
+    await page.waitForSelector('#alert', { state: 'visible', timeout: 15_000 })
+    const text = await alertText(page)
+    t.match(text, /^The file was not accepted: /)
+    t.match(text, /colour/, 'the sentence names the columns found')
+    t.ok(await page.isVisible('#upload-section'), 'the form stays, ready for another file')
+    await shot(page, '06-bad-file')
+
+    await upload(page, files.notCsv)
+    await waitForText(page, '#alert', 'CSV file required')
+    t.pass('a non-CSV file: "Invalid file: CSV file required"')
+    await page.close()
+  })
+
+  await t.test('a run that finds nothing ends FAILED with its reason; retry works at once', async t => {
+    const page = await openFor('web-fail.myshopify.com')
+    await upload(page, files.noPairs)
+    await page.waitForSelector('#failed-section', { state: 'visible', timeout: 60_000 })
+    const reason = (await page.textContent('#failed-message')) ?? ''
+    t.ok(reason.length > 10, `the error message is shown: ${reason}`)
+    t.notMatch(reason, /at .*\.(ts|js):\d+/, 'no stack trace')
+    t.ok(await page.isEnabled('#retry-button'), 'retry offered')
+    await shot(page, '07-failed')
+
+    // Retry with a file that works: allowed at once after a failure.
+    await page.setInputFiles('#file', files.orders)
+    await page.click('#retry-button')
+    await page.waitForSelector('#processing-section', { state: 'visible', timeout: 30_000 })
+    await page.waitForSelector('#results-section', { state: 'visible', timeout: 60_000 })
+    t.notOk(await page.isVisible('#failed-section'), 'the failure is replaced by the bundles')
+    t.ok((await page.$$('#bundles-body tr')).length > 0)
+    await shot(page, '08-retry-completed', false)
+    await page.close()
+  })
+
+  await t.test('reload and a second tab resume a running install; tabs keep their own shop', async t => {
+    const page = await context.newPage()
+    await page.goto(server.url)
+    await page.waitForSelector('#shop-form', { state: 'visible', timeout: 15_000 })
+    await page.fill('#shop', 'web-big.myshopify.com')
+    await page.click('#shop-form button[type=submit]')
+    await waitForText(page, '#status', 'Ready')
+    await upload(page, files.big)
+    await page.waitForSelector('#processing-section', { state: 'visible', timeout: 60_000 })
+    const jobId = (await page.textContent('#proc-job')) ?? ''
+
+    const statusCalls: number[] = []
+    page.on('request', req => { if (req.url().endsWith('/api/bundles/quick-install/status')) statusCalls.push(Date.now()) })
+    await page.reload()
+    await page.waitForSelector('#processing-section', { state: 'visible', timeout: 15_000 })
+    t.equal(await page.inputValue('#shop'), 'web-big.myshopify.com', 'the tab kept its shop across the reload')
+    t.equal(await page.textContent('#proc-job'), jobId, 'the same job is shown after the reload')
+    t.notOk(await page.isVisible('#upload-section'), 'no new upload offered while it runs')
+    await page.waitForRequest(r => r.url().endsWith('/api/bundles/quick-install/status'), { timeout: 6000 })
+    t.ok(statusCalls.length >= 2, `polling resumed after the reload (${statusCalls.length} status calls)`)
+    t.match(await page.textContent('#proc-elapsed'), /^\d+ (s|min)/)
+    await shot(page, '09-resumed-after-reload')
+
+    const second = await context.newPage()
+    await second.goto(server.url)
+    await second.waitForSelector('#processing-section', { state: 'visible', timeout: 15_000 })
+    t.equal(await second.textContent('#proc-job'), jobId, 'a second tab shows the running install')
+    await second.fill('#shop', 'web-other.myshopify.com')
+    await second.click('#shop-form button[type=submit]')
+    await second.waitForSelector('#upload-section', { state: 'visible', timeout: 15_000 })
+    t.match(await statusText(second), /Ready/, 'the second tab now works for another shop')
+    t.ok(await page.isVisible('#processing-section'), 'the first tab still follows its own shop')
+    await page.reload()
+    await page.waitForFunction("(document.querySelector('#shop')?.value ?? '') !== ''", undefined, { timeout: 15_000 })
+    t.equal(await page.inputValue('#shop'), 'web-big.myshopify.com', 'reloading the first tab keeps its shop, not the other tab\'s')
+    await second.close()
+
+    const resumedAt = Date.now()
+    await page.waitForSelector('#results-section', { state: 'visible', timeout: 240_000 })
+    t.comment(`the big install was still running ${((Date.now() - resumedAt) / 1000).toFixed(1)} s after the reload checks`)
+    t.match(await page.textContent('#summary'), new RegExp(`Orders read${BIG_ORDERS.toLocaleString('en-US')}`))
+    await shot(page, '10-big-completed', false)
+    await page.close()
+  })
+
+  await t.test('with a Shopify secret: the page sends the ?token= session token, and says when there is none', async t => {
+    const apiKey = 'web-test-api-key'
+    const secret = 'web-test-api-secret-0123456789'
+    const shopify = await startRealServer({ SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: secret }, ARTIFACTS)
+    t.teardown(async () => { await shopify.stop() })
+    services.push(shopify.url)
+    const shop = 'web-token.myshopify.com'
+    const now = Math.floor(Date.now() / 1000)
+    const token = await new SignJWT({ dest: `https://${shop}`, sid: 'session-1' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(`https://${shop}/admin`).setAudience(apiKey).setSubject('42')
+      .setIssuedAt(now).setNotBefore(now - 5).setExpirationTime(now + 600).setJti('web-test-1')
+      .sign(new TextEncoder().encode(secret))
+
+    const page = await context.newPage()
+    const authHeaders: string[] = []
+    page.on('request', req => {
+      if (req.url().includes('/api/')) authHeaders.push(`${req.headers().authorization ?? ''}|${req.headers()['x-shop-domain'] ?? ''}`)
+    })
+    await page.goto(`${shopify.url}/?token=${token}`)
+    await page.waitForSelector('#upload-section', { state: 'visible', timeout: 15_000 })
+    t.match(await statusText(page), /Ready/, 'the status call was accepted')
+    t.notOk(await page.isVisible('#shop-form'), 'no shop field when the shop comes from the session')
+    t.ok(authHeaders.length > 0 && authHeaders.every(h => h === `Bearer ${token}|`), 'every API call carries the bearer token and no shop header')
+
+    await page.goto(shopify.url)
+    await page.waitForSelector('#alert', { state: 'visible', timeout: 15_000 })
+    t.match(await alertText(page), /needs a Shopify session/, 'without a token the page says what is missing')
+    t.notOk(await page.isVisible('#upload-section'), 'and offers no upload that would be refused')
+    await shot(page, '11-no-session')
+    await page.close()
+  })
+
+  t.same(foreign, [], 'the page fetched nothing outside the service')
+  t.same(pageErrors, [], 'no script errors in the page')
+})
