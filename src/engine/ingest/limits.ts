@@ -11,3 +11,8 @@ export const MAX_COLUMNS = 1000
 export const HEAD_BYTES = 64 << 10
 /** Incoming chunks are scanned in slices of at most this size so a huge chunk is never copied whole. */
 export const SLICE_BYTES = 1 << 20
+/**
+ * Most distinct products (line keys) in one file. Each costs a few hundred bytes of dictionary;
+ * a file past this is not a shop's order history but generated noise, and would not fit in memory.
+ */
+export const MAX_DISTINCT_PRODUCTS = 500_000

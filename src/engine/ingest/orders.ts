@@ -4,12 +4,14 @@
 // writes only on an order's first row apply to all its rows, even when an order's rows are not
 // contiguous. At the end line keys are resolved to products (variants rolled up), the cleaning
 // rules applied, and the kept orders packed into CSR arrays.
+import { EngineInputError } from '../errors.js'
 import type { DropReason, Product } from '../types.js'
 import { dropReasonOf, nonMerchandiseReason, OrderState, orderStateOf } from './cleaning.js'
 import { fieldDate, fieldIsEmpty, fieldIsTrue, fieldNumber, fieldText } from './fields.js'
 import type { OrderLayout } from './formats.js'
 import { Growable } from './growable.js'
 import { ByteInterner } from './interner.js'
+import { MAX_DISTINCT_PRODUCTS } from './limits.js'
 import { rollUpVariants } from './rollup.js'
 import { isBlankRecord, type CsvScanner } from './scanner.js'
 
@@ -22,6 +24,7 @@ const KEY_LINE_NAME = 5
 
 const LINE_GIFT_CARD = 1
 const MAX_QUANTITY = 1_000_000
+const MAX_SKUS_PER_PRODUCT = 1000
 
 export interface Counts {
   rows_read: number
@@ -40,14 +43,44 @@ export interface OrderBaskets {
   multi_product_orders: number
 }
 
-interface LineKeyInfo {
-  tag: number
-  key: string
-  title: string
-  lineName: string
-  sku: string
-  vendor: string | null
-  type: string | null
+/** What the first row of each distinct line key said, in parallel arrays: no object per key. */
+class LineKeyTable {
+  readonly tags: number[] = []
+  readonly keys: string[] = []
+  readonly titles: string[] = []
+  readonly lineNames: string[] = []
+  readonly skus: string[] = []
+  readonly vendors: Array<string | null> = []
+  readonly types: Array<string | null> = []
+
+  get size (): number { return this.tags.length }
+}
+
+/** Products being assembled from line keys, in parallel arrays. */
+class ProductSlots {
+  readonly keys: string[] = []
+  readonly titles: string[] = []
+  /** Distinct SKUs, null until the first one (most products of a big catalog have one or none). */
+  readonly skus: Array<string[] | null> = []
+  readonly vendors: Array<string | null> = []
+  readonly types: Array<string | null> = []
+
+  add (key: string, title: string, vendor: string | null, type: string | null): number {
+    this.keys.push(key)
+    this.titles.push(title)
+    this.skus.push(null)
+    this.vendors.push(vendor)
+    this.types.push(type)
+    return this.keys.length - 1
+  }
+
+  addSku (slot: number, sku: string): void {
+    const list = this.skus[slot]
+    if (list === null) this.skus[slot] = [sku]
+    else if (list.length < MAX_SKUS_PER_PRODUCT && !list.includes(sku)) list.push(sku)
+  }
+
+  get size (): number { return this.keys.length }
 }
 
 export function bump<K extends string> (counts: Partial<Record<K, number>>, key: K, by = 1): void {
@@ -61,7 +94,7 @@ export class OrderLinesCollector {
   private readonly orderCancelled = new Growable(Uint8Array)
   private readonly orderTime = new Growable(Float64Array)
   private readonly lineKeys = new ByteInterner()
-  private readonly lineKeyInfo: LineKeyInfo[] = []
+  private readonly lineKeyInfo = new LineKeyTable()
   private readonly lineOrder = new Growable(Int32Array, 1 << 14)
   private readonly lineKey = new Growable(Int32Array, 1 << 14)
   private readonly lineQuantity = new Growable(Int32Array, 1 << 14)
@@ -166,17 +199,21 @@ export class OrderLinesCollector {
     const id = this.lineKeys.intern(s.buf, tag, s.starts[keyField], s.ends[keyField],
       hasSku ? s.starts[sku] : -1, hasSku ? s.ends[sku] : -1)
     if (this.lineKeys.created) {
+      if (this.lineKeys.size > MAX_DISTINCT_PRODUCTS) {
+        throw new EngineInputError('MALFORMED_CSV',
+          `The file names more than ${MAX_DISTINCT_PRODUCTS.toLocaleString('en-US')} distinct products (or product/SKU pairs), ` +
+          'past what one analysis can hold. Split the export by date range and upload a part.')
+      }
+      const info = this.lineKeyInfo
       const key = fieldText(s, keyField)
-      const lineName = fieldText(s, L.lineName)
-      this.lineKeyInfo.push({
-        tag,
-        key,
-        title: fieldText(s, L.title) || lineName || key,
-        lineName,
-        sku: fieldText(s, L.sku),
-        vendor: fieldText(s, L.vendor) || null,
-        type: fieldText(s, L.type) || null
-      })
+      const lineName = keyField === L.lineName ? key : fieldText(s, L.lineName)
+      info.tags.push(tag)
+      info.keys.push(key)
+      info.titles.push(keyField === L.title ? key : (fieldText(s, L.title) || lineName || key))
+      info.lineNames.push(lineName)
+      info.skus.push(keyField === L.sku ? key : fieldText(s, L.sku))
+      info.vendors.push(fieldText(s, L.vendor) || null)
+      info.types.push(fieldText(s, L.type) || null)
     }
     return id
   }
@@ -200,12 +237,12 @@ export class OrderLinesCollector {
     const byOrder = new Int32Array(nLines)
     for (let i = 0; i < nLines; i++) byOrder[fill[lineOrder[i]]++] = i
 
-    const nSlots = resolved.slots.length
+    const nSlots = resolved.slots.size
     const seenInOrder = new Int32Array(nSlots).fill(-1)
     const positionInBasket = new Int32Array(nSlots)
     const finalIndex = new Int32Array(nSlots).fill(-1)
     const finalSlots: number[] = []
-    const priceCounts: Array<Map<number, number>> = []
+    const prices = new PriceTally(nSlots)
     const offsets = new Growable(Int32Array, 1 << 12)
     const items = new Growable(Int32Array, 1 << 14)
     const quantities = new Growable(Int32Array, 1 << 14)
@@ -232,11 +269,7 @@ export class OrderLinesCollector {
         if (reason !== null) { bump(dropped, reason); continue }
         const slot = resolved.slotOfKey[key]
         const price = linePrice[line]
-        if (price > 0) {
-          let m = priceCounts[slot]
-          if (m === undefined) { m = new Map(); priceCounts[slot] = m }
-          m.set(price, (m.get(price) ?? 0) + 1)
-        }
+        if (price > 0) prices.add(slot, price)
         if (seenInOrder[slot] === o) {
           bump(dropped, 'duplicate_line')
           const p = positionInBasket[slot]
@@ -275,10 +308,17 @@ export class OrderLinesCollector {
       times.push(t)
     }
 
-    const products = finalSlots.map(slot => {
-      const p = resolved.slots[slot]
-      return { ...p.product, skus: [...p.skus], price: modeOf(priceCounts[slot]) }
-    })
+    const slots = resolved.slots
+    const products: Product[] = finalSlots.map(slot => ({
+      key: slots.keys[slot],
+      title: slots.titles[slot],
+      skus: slots.skus[slot] ?? [],
+      price: prices.mode(slot),
+      cost: null,
+      type: slots.types[slot],
+      vendor: slots.vendors[slot],
+      tags: []
+    }))
     return {
       products,
       basketOffsets: offsets.toArray(),
@@ -292,39 +332,77 @@ export class OrderLinesCollector {
   }
 
   /** Maps every line key to a product slot (rolling up variants) and to a non-merchandise reason. */
-  private resolveProducts (): { slots: Array<{ product: Omit<Product, 'skus' | 'price'>, skus: Set<string> }>, slotOfKey: Int32Array, reasons: Array<DropReason | null> } {
-    const infos = this.lineKeyInfo
-    const named = infos.map((info, i) => ({ i, name: info.tag === KEY_LINE_NAME ? info.key : '', sku: info.sku }))
-      .filter(n => n.name !== '')
-    const rolled = new Map<number, string>()
-    rollUpVariants(named).forEach((title, k) => rolled.set(named[k].i, title))
+  private resolveProducts (): { slots: ProductSlots, slotOfKey: Int32Array, reasons: Array<DropReason | null> } {
+    const info = this.lineKeyInfo
+    const n = info.size
+    const named: number[] = []
+    for (let i = 0; i < n; i++) if (info.tags[i] === KEY_LINE_NAME) named.push(i)
+    const rolled = rollUpVariants(named.map(i => ({ name: info.keys[i], sku: info.skus[i] })))
+    const rolledTitle = new Map<number, string>()
+    named.forEach((i, k) => rolledTitle.set(i, rolled[k]))
 
-    const slotByKey = new Map<string, number>()
-    const slots: Array<{ product: Omit<Product, 'skus' | 'price'>, skus: Set<string> }> = []
-    const slotOfKey = new Int32Array(infos.length)
-    const reasons: Array<DropReason | null> = []
-    infos.forEach((info, i) => {
-      let key: string
-      let title = info.title
-      if (info.tag === KEY_LINE_NAME) {
-        title = rolled.get(i) ?? info.key
+    // One key space per source column (titles and line names share one): an id "12" is not SKU "12".
+    const slotByKey = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()]
+    const slots = new ProductSlots()
+    const slotOfKey = new Int32Array(n)
+    const reasons: Array<DropReason | null> = new Array(n)
+    for (let i = 0; i < n; i++) {
+      const tag = info.tags[i]
+      let key = info.keys[i]
+      let title = info.titles[i]
+      let space = 0
+      if (tag === KEY_LINE_NAME) {
+        title = rolledTitle.get(i) ?? key
         key = normaliseTitle(title)
-      } else if (info.tag === KEY_TITLE) {
-        key = normaliseTitle(info.key)
+      } else if (tag === KEY_TITLE) {
+        key = normaliseTitle(key)
       } else {
-        key = info.key
+        space = tag // KEY_PRODUCT_ID, KEY_VARIANT_ID or KEY_SKU: 1..3
       }
-      let slot = slotByKey.get(`${info.tag === KEY_LINE_NAME ? KEY_TITLE : info.tag}:${key}`)
+      const map = slotByKey[space]
+      let slot = map.get(key)
       if (slot === undefined) {
-        slot = slots.length
-        slotByKey.set(`${info.tag === KEY_LINE_NAME ? KEY_TITLE : info.tag}:${key}`, slot)
-        slots.push({ product: { key, title, cost: null, type: info.type, vendor: info.vendor, tags: [] }, skus: new Set() })
+        slot = slots.add(key, title, info.vendors[i], info.types[i])
+        map.set(key, slot)
       }
-      if (info.sku !== '') slots[slot].skus.add(info.sku)
+      if (info.skus[i] !== '') slots.addSku(slot, info.skus[i])
       slotOfKey[i] = slot
-      reasons.push(nonMerchandiseReason({ title, lineName: info.lineName || info.key, vendor: info.vendor, type: info.type }))
-    })
+      reasons[i] = nonMerchandiseReason({ title, lineName: info.lineNames[i] || info.keys[i], vendor: info.vendors[i], type: info.types[i] })
+    }
     return { slots, slotOfKey, reasons }
+  }
+}
+
+/**
+ * Counts unit prices per product for the most common one. Nearly every product has a single price:
+ * it is kept in typed arrays, and a Map is made only for products seen at a second price.
+ */
+class PriceTally {
+  private readonly first: Float64Array
+  private readonly firstCount: Int32Array
+  private readonly more = new Map<number, Map<number, number>>()
+
+  constructor (n: number) {
+    this.first = new Float64Array(n)
+    this.firstCount = new Int32Array(n)
+  }
+
+  add (slot: number, price: number): void {
+    if (this.firstCount[slot] === 0) { this.first[slot] = price; this.firstCount[slot] = 1 } else if (this.first[slot] === price) this.firstCount[slot]++
+    else {
+      let m = this.more.get(slot)
+      if (m === undefined) { m = new Map(); this.more.set(slot, m) }
+      m.set(price, (m.get(price) ?? 0) + 1)
+    }
+  }
+
+  mode (slot: number): number | null {
+    if (this.firstCount[slot] === 0) return null
+    const m = this.more.get(slot)
+    if (m === undefined) return this.first[slot]
+    const all = new Map(m)
+    all.set(this.first[slot], this.firstCount[slot])
+    return modeOf(all)
   }
 }
 

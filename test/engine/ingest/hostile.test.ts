@@ -93,3 +93,17 @@ t.test('a stray quote inside an unquoted field is a literal, also in skipped col
   t.same(r.products.map(p => p.title), ['5" screen', 'Cable'])
   t.equal(r.summary.rows_read, 3)
 })
+
+t.test('more distinct products than one analysis can hold fails cleanly', async t => {
+  const rows = (async function * () {
+    yield enc('order_id,product_id\n')
+    for (let block = 0; block < 60; block++) {
+      let text = ''
+      for (let i = block * 10000; i < (block + 1) * 10000; i++) text += `${i >> 1},P${i}\n`
+      yield enc(text)
+    }
+  })()
+  const r = await failure(rows)
+  t.equal(r.code, 'MALFORMED_CSV')
+  t.match(r.message, /distinct products/)
+})
