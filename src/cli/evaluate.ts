@@ -1,9 +1,11 @@
-// npm run evaluate -- <baskets file> [--min-count N]
+// npm run evaluate -- <baskets file> [--min-count N] [--random-splits N]
 // Holdout evaluation of the engine's pair ranking: train on the earliest 80% of orders (by order
 // date when the file has one, else in file order), test on the latest 20%, and print for the top
 // 20 and top 100 pairs the holdout leverage (test orders with both minus those expected if
 // independent) and the median holdout lift, for the engine's score, raw count and in-sample
 // leverage. Takes any orders file the engine reads (.csv or .csv.gz), or a FIMI .dat basket file.
+// The same figures averaged over random 80/20 splits follow (default 20; --random-splits 0 skips
+// them): one time split is a single noisy draw, and the average says whether a difference is luck.
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { evaluateHoldout, ingest, isEngineInputError } from '../engine/index.js'
@@ -11,7 +13,8 @@ import type { HoldoutReport, IngestResult } from '../engine/index.js'
 import { readBasketFile } from '../engine/mining/index.js'
 import { openInput, positiveInt, UsageError } from './bundles.js'
 
-const USAGE = 'usage: npm run evaluate -- <orders.csv[.gz] | baskets.dat> [--min-count N]'
+const USAGE = 'usage: npm run evaluate -- <orders.csv[.gz] | baskets.dat> [--min-count N] [--random-splits N]'
+const DEFAULT_RANDOM_SPLITS = 20
 
 async function load (file: string): Promise<IngestResult> {
   if (file.endsWith('.dat')) {
@@ -45,23 +48,34 @@ export function formatReport (file: string, r: HoldoutReport): string {
   const lines = [
     `${file}: train ${r.trainOrders} orders, test ${r.testOrders} (split by ${r.splitBy}); ${r.candidatePairs} pairs bought together in at least ${r.minCount} training orders`,
     '',
-    'ranking               top-20 holdout leverage  median lift   top-100 holdout leverage  median lift',
-    '--------------------  -----------------------  -----------   ------------------------  -----------'
+    ...table(r.rankings),
+    '',
+    'holdout leverage: Σ over the pairs of (test orders with both − test orders expected with both if independent), in orders'
   ]
-  for (const ranking of r.rankings) {
-    const [t20, t100] = ranking.tops
-    const lift = (x: number | null): string => (x === null ? '-' : x.toFixed(2)).padStart(11)
-    lines.push(`${ranking.ranking.padEnd(20)}  ${t20.holdoutLeverage.toFixed(1).padStart(23)}  ${lift(t20.medianHoldoutLift)}   ${t100.holdoutLeverage.toFixed(1).padStart(24)}  ${lift(t100.medianHoldoutLift)}`)
+  if (r.random) {
+    lines.push('', `averaged over ${r.random.splits} random 80/20 splits (same sizes; "vs leverage" = splits where the top 20 did better/worse than in-sample leverage's):`, '')
+    lines.push(...table(r.random.rankings, r.random.rankings.map(x => `${x.top20VsLeverage.better}/${x.top20VsLeverage.worse}`)))
   }
-  lines.push('', 'holdout leverage: Σ over the pairs of (test orders with both − test orders expected with both if independent), in orders')
   return lines.join('\n')
+}
+
+function table (rankings: HoldoutReport['rankings'], extra?: string[]): string[] {
+  const lift = (x: number | null): string => (x === null ? '-' : x.toFixed(2)).padStart(11)
+  return [
+    `ranking               top-20 holdout leverage  median lift   top-100 holdout leverage  median lift${extra ? '   vs leverage' : ''}`,
+    `--------------------  -----------------------  -----------   ------------------------  -----------${extra ? '   -----------' : ''}`,
+    ...rankings.map((ranking, i) => {
+      const [t20, t100] = ranking.tops
+      return `${ranking.ranking.padEnd(20)}  ${t20.holdoutLeverage.toFixed(1).padStart(23)}  ${lift(t20.medianHoldoutLift)}   ${t100.holdoutLeverage.toFixed(1).padStart(24)}  ${lift(t100.medianHoldoutLift)}${extra ? `   ${extra[i].padStart(11)}` : ''}`
+    })
+  ]
 }
 
 async function main (): Promise<void> {
   try {
     let parsed
     try {
-      parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { 'min-count': { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+      parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { 'min-count': { type: 'string' }, 'random-splits': { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
     } catch (err) {
       throw new UsageError((err as Error).message)
     }
@@ -69,7 +83,10 @@ async function main (): Promise<void> {
     if (parsed.positionals.length !== 1) throw new UsageError('give exactly one baskets or orders file')
     const file = parsed.positionals[0]
     const minCount = positiveInt('min-count', parsed.values['min-count'])
-    const report = evaluateHoldout(await load(file), minCount === undefined ? {} : { minCount })
+    const splitsArg = parsed.values['random-splits']
+    if (splitsArg !== undefined && !/^\d+$/.test(splitsArg)) throw new UsageError(`--random-splits must be a whole number, got "${splitsArg}"`)
+    const randomSplits = splitsArg === undefined ? DEFAULT_RANDOM_SPLITS : Number(splitsArg)
+    const report = evaluateHoldout(await load(file), minCount === undefined ? { randomSplits } : { minCount, randomSplits })
     process.stdout.write(formatReport(file, report) + '\n')
   } catch (err) {
     if (err instanceof UsageError) process.stderr.write(`${err.message ? `error: ${err.message}\n` : ''}${USAGE}\n`)

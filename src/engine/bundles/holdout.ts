@@ -26,30 +26,61 @@ export interface HoldoutReport {
   minCount: number
   candidatePairs: number
   rankings: RankingResult[]
+  /** With randomSplits > 0: the same rankings averaged over random 80/20 splits (a check that a
+   * difference on the one time split is not luck). */
+  random?: { splits: number, rankings: Array<RankingResult & { top20VsLeverage: { better: number, worse: number } }> }
 }
 
-export function evaluateHoldout (ingested: IngestResult, options: { minCount?: number } = {}): HoldoutReport {
+const RANKINGS: Array<[string, (a: FbtCandidate, b: FbtCandidate) => number]> = [
+  ['engine score', (a, b) => b.score - a.score],
+  ['raw count', (a, b) => b.count - a.count],
+  ['in-sample leverage', (a, b) => (b.count - b.expected) - (a.count - a.expected)]
+]
+
+export function evaluateHoldout (ingested: IngestResult, options: { minCount?: number, randomSplits?: number } = {}): HoldoutReport {
   const n = ingested.basketOffsets.length - 1
-  const order = chronological(ingested)
   const cut = Math.floor(n * TRAIN_SHARE)
-  const train = subset(ingested, order.subarray(0, cut))
-  const test = subset(ingested, order.subarray(cut))
   const minCount = options.minCount ?? defaultMinCount(cut)
-  const mined = mineFrequentItemsets(train, { minCount, maxSize: 2 })
-  const candidates = scorePairs(mined)
-  const testCounts = pairCounter(test)
-  const rankings: Array<[string, (a: FbtCandidate, b: FbtCandidate) => number]> = [
-    ['engine score', (a, b) => b.score - a.score],
-    ['raw count', (a, b) => b.count - a.count],
-    ['in-sample leverage', (a, b) => (b.count - b.expected) - (a.count - a.expected)]
-  ]
-  return {
+  const order = chronological(ingested)
+  const timeSplit = evaluateSplit(ingested, order.subarray(0, cut), order.subarray(cut), minCount)
+  const report: HoldoutReport = {
     trainOrders: cut,
     testOrders: n - cut,
     splitBy: ingested.orderTimes && ingested.orderTimes.some(t => !Number.isNaN(t)) ? 'order date' : 'file order',
     minCount,
-    candidatePairs: candidates.length,
-    rankings: rankings.map(([ranking, compare]) => {
+    candidatePairs: timeSplit.candidates,
+    rankings: timeSplit.rankings
+  }
+  const splits = options.randomSplits ?? 0
+  if (splits > 0) {
+    const sums = RANKINGS.map(([ranking]) => ({ ranking, tops: EVALUATED_TOPS.map(k => ({ k, pairs: 0, holdoutLeverage: 0, medianHoldoutLift: 0 as number | null })), top20VsLeverage: { better: 0, worse: 0 } }))
+    for (let s = 1; s <= splits; s++) {
+      const shuffled = shuffle(n, s)
+      const { rankings } = evaluateSplit(ingested, shuffled.subarray(0, cut), shuffled.subarray(cut), minCount)
+      const leverage20 = rankings[2].tops[0].holdoutLeverage
+      rankings.forEach((r, i) => {
+        r.tops.forEach((top, j) => {
+          const sum = sums[i].tops[j]
+          sum.pairs += top.pairs / splits
+          sum.holdoutLeverage += top.holdoutLeverage / splits
+          sum.medianHoldoutLift = (sum.medianHoldoutLift ?? 0) + (top.medianHoldoutLift ?? 0) / splits
+        })
+        if (r.tops[0].holdoutLeverage > leverage20 + 1e-9) sums[i].top20VsLeverage.better++
+        if (r.tops[0].holdoutLeverage < leverage20 - 1e-9) sums[i].top20VsLeverage.worse++
+      })
+    }
+    report.random = { splits, rankings: sums }
+  }
+  return report
+}
+
+function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: Int32Array, minCount: number): { candidates: number, rankings: RankingResult[] } {
+  const mined = mineFrequentItemsets(subset(ingested, trainIdx), { minCount, maxSize: 2 })
+  const candidates = scorePairs(mined)
+  const testCounts = pairCounter(subset(ingested, testIdx))
+  return {
+    candidates: candidates.length,
+    rankings: RANKINGS.map(([ranking, compare]) => {
       const ranked = [...candidates].sort((a, b) => compare(a, b) || a.items[0] - b.items[0] || a.items[1] - b.items[1])
       return {
         ranking,
@@ -68,6 +99,27 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
       }
     })
   }
+}
+
+/** A seeded shuffle of 0..n-1 (mulberry32), so random splits are reproducible. */
+function shuffle (n: number, seed: number): Int32Array {
+  let a = (seed * 2654435761) >>> 0
+  const rnd = (): number => {
+    a = (a + 0x6D2B79F5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const idx = new Int32Array(n)
+  for (let i = 0; i < n; i++) idx[i] = i
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1))
+    const x = idx[i]; idx[i] = idx[j]; idx[j] = x
+  }
+  // Each side keeps its orders in file order (only membership is random).
+  idx.subarray(0, Math.floor(n * TRAIN_SHARE)).sort()
+  idx.subarray(Math.floor(n * TRAIN_SHARE)).sort()
+  return idx
 }
 
 /** Basket indexes by order time (file order for ties and orders without a date). */

@@ -1,0 +1,42 @@
+import t from 'tap'
+import { evaluateHoldout } from '../../src/engine/bundles/index.js'
+import { ordersResult, product } from './helpers/ingest-fixtures.js'
+import { mulberry32, randomBaskets } from './helpers/random-baskets.js'
+
+t.test('holdout figures equal a direct recount on the test orders', async t => {
+  const lists = randomBaskets(11, { baskets: 1000, items: 30, maxBasket: 6 })
+  const products = Array.from({ length: 30 }, (_, i) => product(String(i)))
+  const report = evaluateHoldout(ordersResult(products, lists), { minCount: 3 })
+  t.equal(report.trainOrders, 800)
+  t.equal(report.testOrders, 200)
+  t.equal(report.splitBy, 'file order')
+  const test = lists.slice(800).map(b => new Set(b))
+  const count = (x: number): number => test.filter(b => b.has(x)).length
+  // In-sample leverage, recomputed by brute force on the training orders.
+  const train = lists.slice(0, 800).map(b => new Set(b))
+  const pairs: Array<{ a: number, b: number, lev: number }> = []
+  for (let a = 0; a < 30; a++) {
+    for (let b = a + 1; b < 30; b++) {
+      const c = train.filter(s => s.has(a) && s.has(b)).length
+      if (c < 3) continue
+      pairs.push({ a, b, lev: c - train.filter(s => s.has(a)).length * train.filter(s => s.has(b)).length / 800 })
+    }
+  }
+  t.equal(report.candidatePairs, pairs.length, 'candidate pairs')
+  pairs.sort((x, y) => y.lev - x.lev || x.a - y.a || x.b - y.b)
+  let expected = 0
+  for (const { a, b } of pairs.slice(0, 20)) expected += test.filter(s => s.has(a) && s.has(b)).length - count(a) * count(b) / 200
+  const leverage = report.rankings.find(r => r.ranking === 'in-sample leverage')
+  t.ok(leverage, 'in-sample leverage ranking present')
+  t.ok(Math.abs((leverage?.tops[0].holdoutLeverage ?? NaN) - expected) < 1e-9, `top-20 holdout leverage ${leverage?.tops[0].holdoutLeverage} = ${expected}`)
+})
+
+t.test('orders with dates are split by date, not file order', async t => {
+  const rnd = mulberry32(3)
+  const lists = randomBaskets(5, { baskets: 500, items: 20, maxBasket: 5 })
+  const times = Float64Array.from(lists.map(() => Math.floor(rnd() * 1e9)))
+  const report = evaluateHoldout(ordersResult(Array.from({ length: 20 }, (_, i) => product(String(i))), lists, times), { minCount: 2, randomSplits: 3 })
+  t.equal(report.splitBy, 'order date')
+  t.equal(report.random?.splits, 3)
+  t.equal(report.random?.rankings.length, 3)
+})
