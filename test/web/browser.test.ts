@@ -77,7 +77,11 @@ t.test('merchant page in a real browser', { skip: missing }, async t => {
     const u = req.url()
     if (!services.some(s => u.startsWith(`${s}/`)) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u)
   })
-  context.on('page', p => { p.on('pageerror', e => { pageErrors.push(e.message) }) })
+  context.on('page', p => {
+    p.on('pageerror', e => { pageErrors.push(e.message) })
+    // Whatever CSP the service sends, the page must not trip it.
+    p.on('console', m => { if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text()) })
+  })
 
   const shot = async (page: Page, name: string, fullPage = true): Promise<void> => {
     await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage })
@@ -286,5 +290,5 @@ t.test('merchant page in a real browser', { skip: missing }, async t => {
   })
 
   t.same(foreign, [], 'the page fetched nothing outside the service')
-  t.same(pageErrors, [], 'no script errors in the page')
+  t.same(pageErrors, [], 'no script errors or CSP violations in the page')
 })

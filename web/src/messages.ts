@@ -110,16 +110,17 @@ export function uploadRefusal (status: number, body: unknown, maxMb?: number): U
   }
 }
 
+// lines_dropped counts lines, so each label reads after a number of lines: "258 in cancelled orders".
 const DROP_LABELS: Record<string, string> = {
-  cancelled: 'cancelled orders',
-  voided: 'voided orders',
-  refunded: 'refunded lines',
-  pending: 'unpaid (pending) orders',
+  cancelled: 'in cancelled orders',
+  voided: 'in voided orders',
+  refunded: 'refunded',
+  pending: 'in unpaid (pending) orders',
   gift_card: 'gift cards',
   tip: 'tips',
   shipping_protection: 'shipping protection',
   free_item: 'free items',
-  duplicate_line: 'the same product twice in one order (merged)',
+  duplicate_line: 'repeats of a product within an order (merged)',
   inactive_product: 'draft or archived products',
   image_row: 'image-only rows'
 }
@@ -128,9 +129,12 @@ export function dropReasonLabel (reason: string): string {
   return DROP_LABELS[reason] ?? reason.replace(/_/g, ' ')
 }
 
+/** A summary value: one line, or a list (lines dropped by reason). */
+export type SummaryValue = string | string[]
+
 /** The run summary as label/value rows, in the order a merchant reads them. */
-export function summaryRows (s: RunSummary): Array<[string, string]> {
-  const rows: Array<[string, string]> = []
+export function summaryRows (s: RunSummary): Array<[string, SummaryValue]> {
+  const rows: Array<[string, SummaryValue]> = []
   if (s.kind === 'catalog') {
     rows.push(['File', 'a product catalog (no orders): bundles are heuristic suggestions'])
     rows.push(['Rows read', s.rows_read.toLocaleString('en-US')])
@@ -140,13 +144,17 @@ export function summaryRows (s: RunSummary): Array<[string, string]> {
     rows.push(['Orders with two or more products', s.multi_product_orders.toLocaleString('en-US')])
   }
   rows.push(['Products', s.products.toLocaleString('en-US')])
-  const dropped = Object.entries(s.lines_dropped ?? {}).filter(([, n]) => (n ?? 0) > 0)
-  rows.push(['Lines left out', dropped.length === 0
+  const dropped = Object.entries(s.lines_dropped ?? {})
+    .map(([reason, n]) => [reason, n ?? 0] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+  const droppedTotal = dropped.reduce((sum, [, n]) => sum + n, 0)
+  rows.push([`Lines left out${droppedTotal > 0 ? ` (${droppedTotal.toLocaleString('en-US')})` : ''}`, dropped.length === 0
     ? 'none'
-    : dropped.map(([r, n]) => `${(n ?? 0).toLocaleString('en-US')} ${dropReasonLabel(r)}`).join('; ')])
-  const skipped = Object.entries(s.rows_skipped ?? {}).filter(([, n]) => n > 0)
+    : dropped.map(([r, n]) => `${n.toLocaleString('en-US')} ${dropReasonLabel(r)}`)])
+  const skipped = Object.entries(s.rows_skipped ?? {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])
   if (skipped.length > 0) {
-    rows.push(['Unreadable rows skipped', skipped.map(([r, n]) => `${n.toLocaleString('en-US')} (${r})`).join('; ')])
+    rows.push(['Unreadable rows skipped', skipped.map(([r, n]) => `${n.toLocaleString('en-US')}: ${r}`)])
   }
   if (s.warnings !== undefined && s.warnings.length > 0) rows.push(['Notes on the file', s.warnings.join(' ')])
   if (s.bundles !== undefined) {

@@ -40,5 +40,15 @@ export function renderSummary (dl: HTMLElement, summary: RunSummary | null | und
     dl.replaceChildren(make('dt', 'Summary'), make('dd', 'not reported by the service for this run'))
     return
   }
-  dl.replaceChildren(...summaryRows(summary).flatMap(([label, value]) => [make('dt', label), make('dd', value)]))
+  dl.replaceChildren(...summaryRows(summary).flatMap(([label, value]) => {
+    const dd = make('dd')
+    if (typeof value === 'string') {
+      dd.textContent = value
+    } else {
+      const list = make('ul', undefined, 'plain-list')
+      list.append(...value.map(line => make('li', line)))
+      dd.append(list)
+    }
+    return [make('dt', label), dd]
+  }))
 }
