@@ -84,9 +84,13 @@ export class ByteInterner {
     let p = this.arenaLength
     this.offsets.push(p)
     this.lengths.push(keyLength)
+    // Keys are short: a plain loop beats creating subarray views to copy them.
     a[p++] = tag
-    a.set(buf.subarray(s1, e1), p); p += e1 - s1
-    if (s2 >= 0) { a[p++] = SEPARATOR; a.set(buf.subarray(s2, e2), p); p += e2 - s2 }
+    for (let i = s1; i < e1; i++) a[p++] = buf[i]
+    if (s2 >= 0) {
+      a[p++] = SEPARATOR
+      for (let i = s2; i < e2; i++) a[p++] = buf[i]
+    }
     this.arenaLength = p
   }
 

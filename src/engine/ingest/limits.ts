@@ -16,3 +16,6 @@ export const SLICE_BYTES = 1 << 20
  * a file past this is not a shop's order history but generated noise, and would not fit in memory.
  */
 export const MAX_DISTINCT_PRODUCTS = 500_000
+/** Most orders and order lines in one file: twice the largest shops the engine is sized for (1,000,000 orders). */
+export const MAX_ORDERS = 2_000_000
+export const MAX_ORDER_LINES = 6_000_000

@@ -11,7 +11,7 @@ import { fieldDate, fieldIsEmpty, fieldIsTrue, fieldNumber, fieldText } from './
 import type { OrderLayout } from './formats.js'
 import { Growable } from './growable.js'
 import { ByteInterner } from './interner.js'
-import { MAX_DISTINCT_PRODUCTS } from './limits.js'
+import { MAX_DISTINCT_PRODUCTS, MAX_ORDER_LINES, MAX_ORDERS } from './limits.js'
 import { rollUpVariants } from './rollup.js'
 import { isBlankRecord, type CsvScanner } from './scanner.js'
 
@@ -160,11 +160,17 @@ export class OrderLinesCollector {
     }
     if (L.date >= 0 && Number.isNaN(this.orderTime.data[order])) this.orderTime.data[order] = fieldDate(s, L.date)
 
+    if (this.lineOrder.length >= MAX_ORDER_LINES) this.tooBig(`${MAX_ORDER_LINES.toLocaleString('en-US')} order lines`)
     this.lineOrder.push(order)
     this.lineKey.push(this.lineKeyOf(s, tag, keyField))
     this.lineQuantity.push(quantity)
     this.linePrice.push(price)
     this.lineFlags.push(fieldIsTrue(s, L.giftCard) ? LINE_GIFT_CARD : 0)
+  }
+
+  private tooBig (what: string): never {
+    throw new EngineInputError('MALFORMED_CSV',
+      `The file holds more than ${what}, past what one analysis can hold. Split the export by date range and upload a part.`)
   }
 
   /** The order state a status cell means; a shop has a handful of distinct statuses, decoded once each. */
@@ -183,6 +189,7 @@ export class OrderLinesCollector {
     if (this.previousOrder >= 0 && this.orders.sameAs(this.previousOrder, s.buf, 0, start, end)) return this.previousOrder
     const id = this.orders.intern(s.buf, 0, start, end)
     if (this.orders.created) { // ids are dense and new ones come in order: push
+      if (id >= MAX_ORDERS) this.tooBig(`${MAX_ORDERS.toLocaleString('en-US')} orders`)
       this.orderState.push(OrderState.Kept)
       this.orderStatusSeen.push(0)
       this.orderCancelled.push(0)
@@ -199,11 +206,7 @@ export class OrderLinesCollector {
     const id = this.lineKeys.intern(s.buf, tag, s.starts[keyField], s.ends[keyField],
       hasSku ? s.starts[sku] : -1, hasSku ? s.ends[sku] : -1)
     if (this.lineKeys.created) {
-      if (this.lineKeys.size > MAX_DISTINCT_PRODUCTS) {
-        throw new EngineInputError('MALFORMED_CSV',
-          `The file names more than ${MAX_DISTINCT_PRODUCTS.toLocaleString('en-US')} distinct products (or product/SKU pairs), ` +
-          'past what one analysis can hold. Split the export by date range and upload a part.')
-      }
+      if (this.lineKeys.size > MAX_DISTINCT_PRODUCTS) this.tooBig(`${MAX_DISTINCT_PRODUCTS.toLocaleString('en-US')} distinct products (or product/SKU pairs)`)
       const info = this.lineKeyInfo
       const key = fieldText(s, keyField)
       const lineName = keyField === L.lineName ? key : fieldText(s, L.lineName)
