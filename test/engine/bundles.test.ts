@@ -163,3 +163,18 @@ t.test('options are validated', async t => {
   t.throws(() => buildBundleList(ingested, { minCount: 0 }), /minCount/)
   t.equal(buildBundleList(ingested, { maxBundles: 2 }).bundles.length, 2)
 })
+
+t.test('catalog only: alternatives are not paired, broad attributes carry no affinity', async t => {
+  const products = [
+    product('crew', { title: 'Canyon Crew Socks', price: 20, type: 'Socks', vendor: 'House', tags: ['socks', 'sale'] }),
+    product('ankle', { title: 'Aurora Ankle Socks', price: 9, type: 'Socks', vendor: 'House', tags: ['socks', 'sale'] }),
+    product('mat', { title: 'Alpine Yoga Mat', price: 60, type: 'Yoga', vendor: 'House', tags: ['yoga', 'sale'] }),
+    product('strap', { title: 'Nordic Yoga Strap', price: 12, type: 'Yoga', vendor: 'House', tags: ['yoga', 'sale'] }),
+    ...Array.from({ length: 8 }, (_, i) => product(`x${i}`, { title: `Gizmo ${i}`, price: 30 + i, type: `T${i}`, vendor: 'House', tags: ['sale'] }))
+  ]
+  const { bundles } = buildBundleList(catalogResult(products))
+  const pairs = bundles.filter(b => b.type === 'FBT').map(titles)
+  t.ok(pairs.includes('mat+strap'), 'yoga mat + strap (same type, add-on under half the price)')
+  t.notOk(pairs.includes('ankle+crew'), 'two kinds of socks are alternatives')
+  t.notOk(pairs.some(p => p.includes('x')), 'a vendor and tag shared by the whole catalog pair nothing')
+})

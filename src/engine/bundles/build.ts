@@ -24,7 +24,7 @@ export function buildBundleList (ingested: IngestResult, engineOptions: EngineOp
   const currency = currencyOf(ingested)
   if (ingested.kind === 'catalog') {
     const t0 = performance.now()
-    const bundles = finish(catalogBundles(ingested.products, currency), options.maxBundles)
+    const bundles = finish(catalogBundles(ingested.products, currency, options.maxBundles), options.maxBundles)
     if (bundles.length === 0) {
       throw new EngineInputError('NO_BUNDLES', 'The catalog has no active products to build offers from.', { products: ingested.products.length })
     }

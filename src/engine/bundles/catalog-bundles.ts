@@ -3,17 +3,27 @@
 //
 // VOLUME: a quantity-break offer for every active product (a 1-product catalog still gets one);
 // products that look consumable (type/title/tags like socks, candles, coffee, refills) score higher,
-// as customers restock them.
+// as customers restock them; products the file shows with fewer than 5 units in stock score lower
+// (a quantity break would empty the shelf), but still get an offer (stock counts are often stale).
 // Pairings: an anchor and an add-on priced below it (or both unpriced) that share a product type,
-// a vendor or a tag; the score adds up what they share and rewards an add-on at most half the
-// anchor's price (an easy "add to cart"). Each anchor keeps its best two add-ons.
+// a vendor or a tag. What they share counts only when it is specific: a tag, vendor or type that
+// covers more than a quarter of a catalog (a house brand, "sale", "new") says nothing about
+// affinity. An add-on at most half the anchor's price scores higher (an accessory, an easy "add to
+// cart"). Alternatives are never paired: two products whose titles end in the same noun ("Crew
+// Socks", "Wrap Dress" / "Midi Dress", "Pendant - Large" / "Pendant - Medium"), or of the same type
+// at a similar price (80%+). Each anchor keeps its best two add-ons.
 import type { Product } from '../types.js'
 
 export const CATALOG_ADDONS_PER_ANCHOR = 2
+const LOW_STOCK = 5
+/** Attributes shared by more than this share of a catalog (of 8+ products) carry no affinity. */
+const SPECIFIC_SHARE = 0.25
 /** Candidates looked at per shared attribute, so a catalog of 100,000 products stays near-linear. */
 const CANDIDATES_PER_GROUP = 60
+const WEIGHTS = { tag: 0.25, vendor: 0.15, type: 0.15 } as const
 const CONSUMABLE = /\b(sock|socks|candle|candles|coffee|tea|soap|serum|cleanser|cream|toner|sunscreen|refill|refills|filter|filters|paper|papers|pack|snack|snacks|supplement|vitamin|shampoo|conditioner|lotion|wax|food|treat|treats|beverage|drink|consumable)\b/i
 
+type Kind = keyof typeof WEIGHTS
 export interface CatalogVolume { item: number, score: number, consumable: boolean }
 export interface CatalogPairing { anchor: number, addon: number, score: number, shared: string[], cheaperHalf: boolean }
 
@@ -24,52 +34,54 @@ export function catalogVolume (products: readonly Product[]): CatalogVolume[] {
     const consumable = CONSUMABLE.test([p.type ?? '', p.title, ...p.tags].join(' '))
     // Cheaper products are bought in multiples more readily: up to +0.1 for the cheapest.
     const cheapness = p.price === null || prices.length === 0 ? 0 : 1 - rankOf(prices, p.price) / prices.length
-    out.push({ item, consumable, score: round4((consumable ? 0.5 : 0.3) + 0.1 * cheapness) })
+    const lowStock = typeof p.inventory === 'number' && p.inventory < LOW_STOCK
+    out.push({ item, consumable, score: round4((consumable ? 0.5 : 0.3) + 0.1 * cheapness - (lowStock ? 0.2 : 0)) })
   })
   return out.sort((a, b) => b.score - a.score || a.item - b.item)
 }
 
 export function catalogPairings (products: readonly Product[]): CatalogPairing[] {
   const groups = new Map<string, number[]>()
-  const join = (key: string, item: number): void => {
-    const list = groups.get(key)
-    if (list) list.push(item)
-    else groups.set(key, [item])
-  }
-  products.forEach((p, item) => {
-    if (p.type) join(`type\u0000${norm(p.type)}`, item)
-    if (p.vendor) join(`vendor\u0000${norm(p.vendor)}`, item)
-    for (const tag of new Set(p.tags.map(norm))) if (tag) join(`tag\u0000${tag}`, item)
+  const attributes = products.map(p => attributesOf(p))
+  const nouns = products.map(p => headNoun(p.title))
+  attributes.forEach((keys, item) => {
+    for (const key of keys) {
+      const list = groups.get(key)
+      if (list) list.push(item)
+      else groups.set(key, [item])
+    }
   })
+  const maxGroup = products.length >= 8 ? Math.floor(products.length * SPECIFIC_SHARE) : products.length
   // Cheapest first inside each group, so the candidate cap keeps the likeliest add-ons.
   for (const list of groups.values()) list.sort((a, b) => (products[a].price ?? Infinity) - (products[b].price ?? Infinity) || a - b)
 
   const out: CatalogPairing[] = []
   products.forEach((anchor, a) => {
     const shared = new Map<number, string[]>()
-    const keys = [
-      anchor.type ? `type\u0000${norm(anchor.type)}` : null,
-      anchor.vendor ? `vendor\u0000${norm(anchor.vendor)}` : null,
-      ...[...new Set(anchor.tags.map(norm))].filter(Boolean).map(t => `tag\u0000${t}`)
-    ].filter((k): k is string => k !== null)
-    for (const key of keys) {
+    for (const key of attributes[a]) {
+      const group = groups.get(key) ?? []
+      if (group.length > maxGroup) continue
       let looked = 0
-      for (const b of groups.get(key) ?? []) {
+      for (const b of group) {
         if (b === a || !isAddOn(anchor, products[b], a, b)) continue
         if (++looked > CANDIDATES_PER_GROUP) break
         const why = shared.get(b) ?? []
-        why.push(describe(key))
+        why.push(key)
         shared.set(b, why)
       }
     }
     const scored: CatalogPairing[] = []
-    for (const [b, why] of shared) {
+    for (const [b, keys] of shared) {
       const addon = products[b]
-      const cheaperHalf = anchor.price !== null && addon.price !== null && addon.price <= anchor.price / 2
+      const ratio = anchor.price !== null && addon.price !== null && anchor.price > 0 ? addon.price / anchor.price : null
+      const sameType = keys.some(k => kindOf(k) === 'type')
+      if (sameType && (ratio === null || ratio > 0.8)) continue // alternatives, not a bundle
+      if (nouns[a] !== '' && nouns[a] === nouns[b]) continue // "Crew Socks" and "Ankle Socks": alternatives
+      const cheaperHalf = ratio !== null && ratio <= 0.5
       let s = 0
-      for (const w of why) s += w.startsWith('type') ? 0.15 : w.startsWith('vendor') ? 0.2 : 0.25
-      s = Math.min(0.8, s) + (cheaperHalf ? 0.15 : 0)
-      scored.push({ anchor: a, addon: b, score: round4(Math.min(0.95, s)), shared: why, cheaperHalf })
+      for (const k of keys) s += WEIGHTS[kindOf(k)]
+      s = Math.min(0.6, s) + (cheaperHalf ? 0.3 : ratio !== null && ratio <= 0.8 ? 0.1 : 0)
+      scored.push({ anchor: a, addon: b, score: round4(Math.min(0.95, s)), shared: keys.map(describe), cheaperHalf })
     }
     scored.sort((x, y) => y.score - x.score || x.addon - y.addon)
     out.push(...scored.slice(0, CATALOG_ADDONS_PER_ANCHOR))
@@ -77,16 +89,35 @@ export function catalogPairings (products: readonly Product[]): CatalogPairing[]
   return out.sort((x, y) => y.score - x.score || x.anchor - y.anchor || x.addon - y.addon)
 }
 
-/** An add-on is priced below its anchor; unpriced pairs fall back to catalog order so each pair appears once. */
+/** The title's last word before any " - variant" / "(...)" / "|" suffix, lower-case, without a plural s. */
+export function headNoun (title: string): string {
+  const base = title.split(/\s[-–|]\s|\(/)[0].trim().toLowerCase()
+  const words = base.match(/[\p{L}\p{N}]+/gu) ?? []
+  const last = words[words.length - 1] ?? ''
+  return last.length > 3 && last.endsWith('s') && !last.endsWith('ss') ? last.slice(0, -1) : last
+}
+
+function attributesOf (p: Product): string[] {
+  const keys: string[] = []
+  if (p.type && norm(p.type)) keys.push(`type\u0000${norm(p.type)}`)
+  if (p.vendor && norm(p.vendor)) keys.push(`vendor\u0000${norm(p.vendor)}`)
+  for (const tag of new Set(p.tags.map(norm))) if (tag) keys.push(`tag\u0000${tag}`)
+  return keys
+}
+
+/** An add-on is priced below its anchor; equal or unknown prices fall back to catalog order so each pair appears once. */
 function isAddOn (anchor: Product, addon: Product, a: number, b: number): boolean {
   if (anchor.price !== null && addon.price !== null) return addon.price < anchor.price || (addon.price === anchor.price && b > a)
   if (anchor.price === null && addon.price === null) return b > a
   return false
 }
 
+function kindOf (key: string): Kind {
+  return key.slice(0, key.indexOf('\u0000')) as Kind
+}
+
 function describe (key: string): string {
-  const [kind, value] = key.split('\u0000')
-  return kind === 'type' ? `type "${value}"` : kind === 'vendor' ? `vendor "${value}"` : `tag "${value}"`
+  return `${kindOf(key)} "${key.slice(key.indexOf('\u0000') + 1)}"`
 }
 
 function norm (s: string): string {

@@ -6,7 +6,18 @@ import { CATALOG_PAIR_DISCOUNT, priceSet, priceVolume, VOLUME_TIERS_STANDARD } f
 
 type Unranked = Omit<Bundle, 'rank'>
 
-export function catalogBundles (products: readonly Product[], currency: string | null): Unranked[] {
+/** Share of the list kept for VOLUME offers when there are enough pairings to fill it otherwise. */
+export const CATALOG_VOLUME_SHARE = 0.3
+
+/** Catalog bundles, best first, at most maxBundles, with both kinds represented. */
+export function catalogBundles (products: readonly Product[], currency: string | null, maxBundles: number): Unranked[] {
+  const volume = catalogVolumeOffers(products, currency)
+  const pairs = catalogPairOffers(products, currency)
+  const volumeSlots = Math.min(volume.length, Math.max(Math.ceil(maxBundles * CATALOG_VOLUME_SHARE), maxBundles - pairs.length))
+  return [...pairs.slice(0, maxBundles - volumeSlots), ...volume.slice(0, volumeSlots)]
+}
+
+function catalogVolumeOffers (products: readonly Product[], currency: string | null): Unranked[] {
   const out: Unranked[] = []
   for (const v of catalogVolume(products)) {
     const p = products[v.item]
@@ -23,6 +34,11 @@ export function catalogBundles (products: readonly Product[], currency: string |
       reason: `Heuristic from the catalog, not measured on orders: a quantity break for ${p.title}${v.consumable ? ', which looks like something customers restock' : ''}.`
     })
   }
+  return out
+}
+
+function catalogPairOffers (products: readonly Product[], currency: string | null): Unranked[] {
+  const out: Unranked[] = []
   for (const pair of catalogPairings(products)) {
     const anchor = products[pair.anchor]
     const addon = products[pair.addon]
