@@ -34,7 +34,8 @@ async function main (): Promise<void> {
   const options = { ...serverOptions(config), logger: loggerOptions(config) as never }
   // h2c: Cloud Run passes HTTP/2 end-to-end only when the container speaks it in cleartext.
   const createServer = Fastify as unknown as (opts: object) => FastifyInstance
-  const app = createServer(config.HTTP2 ? { ...options, http2: true } : options)
+  // (Node's HTTP/2 server has no closeIdleConnections; fastify closes its sessions itself.)
+  const app = createServer(config.HTTP2 ? { ...options, http2: true, forceCloseConnections: false } : options)
 
   let closing = false
   const shutdown = (signal: string): void => {

@@ -1,0 +1,102 @@
+// The server process: configuration errors stop start-up naming the variable, PGlite's data directory
+// is locked against a second process, HTTP2=true speaks h2c to an HTTP/2 client, and SIGTERM shuts
+// down cleanly.
+import t from 'tap'
+import fs from 'node:fs'
+import http2 from 'node:http2'
+import os from 'node:os'
+import path from 'node:path'
+import { loadConfig } from '../../src/config.js'
+import { lockDataDir } from '../../db/data-dir-lock.js'
+import { createTestDatabase } from '../helpers/database.js'
+import { multipartBody, multipartHeaders, TINY_CATALOG } from '../helpers/http.js'
+import { spawnServer } from '../helpers/server-process.js'
+
+t.test('a bad configuration value stops start-up with a message naming it', async (t) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /PORT must be a number/],
+    [{ PORT: '70000' }, /PORT .*<= 65535/],
+    [{ HTTP2: 'maybe' }, /HTTP2 must be true or false/],
+    [{ MAX_UPLOAD_MB: '0' }, /MAX_UPLOAD_MB .*> 0/],
+    [{ QUICK_INSTALL_COOLDOWN_DAYS: '-1' }, /QUICK_INSTALL_COOLDOWN_DAYS/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ DATABASE_URL: 'mysql://db/x' }, /DATABASE_URL must match/],
+    [{ CRON_SECRET: 'short' }, /CRON_SECRET must be at least 16 characters/],
+    [{ SHOPIFY_API_SECRET: 'secret-only' }, /SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set together/],
+    [{ PROCESSING_TIMEOUT_MINUTES: '5', QUEUE_EXPIRY_SECONDS: '300' }, /QUEUE_EXPIRY_SECONDS must be below/]
+  ]
+  for (const [env, message] of cases) t.throws(() => loadConfig(env), message, JSON.stringify(env))
+  t.doesNotThrow(() => loadConfig({ PORT: '9000', HTTP2: 'true', MAX_UPLOAD_MB: '1.5' }), 'good values pass')
+  t.notMatch((() => { try { loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' }) } catch (e) { return (e as Error).message } return '' })(), /hunter2/, 'secrets are never echoed')
+  const defaults = loadConfig({})
+  t.match(defaults, { PORT: 8080, DATA_DIR: './data', QUICK_INSTALL_COOLDOWN_DAYS: 30, PROCESSING_TIMEOUT_MINUTES: 10, MAX_UPLOAD_MB: 512, DEFAULT_SHOP: 'dev-shop.myshopify.com', QUEUE_EXPIRY_SECONDS: 480 })
+
+  const server = await spawnServer({ PORT: 'eighty', DATA_DIR: path.join(os.tmpdir(), 'never-used') }, { waitForListening: false })
+  t.equal(await server.exited, 78, 'exits with EX_CONFIG')
+  t.match(server.output(), /Invalid configuration: PORT must be a number/)
+})
+
+t.test('the embedded data directory refuses a second process; a stale lock is taken over', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-api-lock-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  // Held by a live process (our parent), as a running server would.
+  fs.writeFileSync(path.join(dir, 'bundle-api.lock'), String(process.ppid))
+  const second = await spawnServer({ DATA_DIR: dir }, { waitForListening: false })
+  t.equal(await second.exited, 75)
+  t.match(second.output(), new RegExp(`in use by another process \\(pid ${process.ppid}\\)`))
+
+  // A dead holder's lock is stale.
+  fs.writeFileSync(path.join(dir, 'bundle-api.lock'), '999999999')
+  const lock = lockDataDir(dir)
+  t.equal(fs.readFileSync(path.join(dir, 'bundle-api.lock'), 'utf8'), String(process.pid), 'taken over')
+  lock.release()
+  t.notOk(fs.existsSync(path.join(dir, 'bundle-api.lock')), 'released on close')
+})
+
+async function h2Request (client: http2.ClientHttp2Session, headers: http2.OutgoingHttpHeaders, body?: Buffer): Promise<{ status: number, body: string, version: string }> {
+  return await new Promise((resolve, reject) => {
+    const req = client.request(headers)
+    let status = 0
+    let data = ''
+    req.on('response', (h) => { status = Number(h[':status']) })
+    req.setEncoding('utf8')
+    req.on('data', (chunk: string) => { data += chunk })
+    req.on('end', () => resolve({ status, body: data, version: '2.0' }))
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+t.test('HTTP2=true: an HTTP/2 client uploads over cleartext h2c; SIGTERM shuts down cleanly', async (t) => {
+  const database = await createTestDatabase()
+  t.teardown(async () => { await database.drop() })
+  // PGlite: materialise this file's data directory before the child opens it.
+  await (await database.open()).close()
+  const server = await spawnServer({ ...database.env, HTTP2: 'true' })
+  t.teardown(() => { if (server.child.exitCode === null) server.child.kill('SIGKILL') })
+
+  const client = http2.connect(`http://127.0.0.1:${server.port}`)
+  t.teardown(() => client.close())
+  const health = await h2Request(client, { ':path': '/healthz' })
+  t.same([health.status, JSON.parse(health.body)], [200, { status: 'ok' }], 'h2c answers')
+
+  const body = multipartBody([{ filename: 'products.csv', content: TINY_CATALOG }])
+  const started = await h2Request(client, { ':method': 'POST', ':path': '/api/bundles/quick-install', ...multipartHeaders, 'content-length': String(body.length) }, body)
+  t.equal(started.status, 200, started.body)
+  const jobId = JSON.parse(started.body).job_id
+  const deadline = Date.now() + 20_000
+  let status = ''
+  while (Date.now() < deadline) {
+    status = JSON.parse((await h2Request(client, { ':path': `/api/bundles/status/${jobId}` })).body).status
+    if (status !== 'PROCESSING') break
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  t.equal(status, 'COMPLETED', 'the install completes over HTTP/2')
+  client.close()
+
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0, 'SIGTERM: clean exit')
+  t.match(server.output(), /shut down cleanly/)
+  t.match(server.output(), /"severity":"INFO"/, 'logs carry Cloud Logging severity')
+  t.notMatch(server.output(), /Product A/, 'file contents are never logged')
+})
