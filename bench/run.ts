@@ -48,6 +48,8 @@ async function e2eChild (mode: string, file: string): Promise<void> {
 
 async function main (): Promise<void> {
   for (const shop of SHOPS) ensureShop(shop)
+  // The machine is shared: the load says how much the absolute times may be inflated (ratios are same-run).
+  const load = os.loadavg().map(x => x.toFixed(1)).join(' / ')
   const big = SHOPS[1]
   const sizeMB = statSync(big.file).size / 1e6
 
@@ -72,7 +74,7 @@ async function main (): Promise<void> {
   const md = [
     '# Benchmark results',
     '',
-    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}.`,
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; load average at start ${load} (shared machine: absolute times vary with it, the ratios are measured side by side in the same run).`,
     '',
     '## Ingest: engine vs fast-csv (same file, same run)',
     '',
