@@ -26,6 +26,7 @@ const ui = {
   file: byId<HTMLInputElement>('file'),
   fileInfo: byId('file-info'),
   uploadButton: byId<HTMLButtonElement>('upload-button'),
+  uploadMessage: byId('upload-message'),
   progress: byId('upload-progress'),
   progressBar: byId<HTMLProgressElement>('progress-bar'),
   progressText: byId('progress-text'),
@@ -56,10 +57,21 @@ function announce (text: string): void {
   ui.status.textContent = text
 }
 
-function setAlert (text: string | null, kind: 'info' | 'error' = 'error'): void {
-  ui.alert.textContent = text ?? ''
-  ui.alert.className = kind === 'error' ? 'notice notice-error' : 'notice'
-  show(ui.alert, text !== null)
+/**
+ * Shows one message, or clears them. Answers to an upload appear beside the upload button, where the
+ * merchant is looking; the rest at the top of the page. Both are role="alert" regions.
+ */
+function setAlert (text: string | null, kind: 'info' | 'error' = 'error', where: 'page' | 'upload' = 'page'): void {
+  for (const el of [ui.alert, ui.uploadMessage]) {
+    el.textContent = ''
+    show(el, false)
+  }
+  if (text === null) return
+  const el = where === 'upload' ? ui.uploadMessage : ui.alert
+  el.textContent = text
+  el.className = kind === 'error' ? 'notice notice-error' : 'notice'
+  show(el, true)
+  el.scrollIntoView({ block: 'nearest' })
 }
 
 function stopPolling (): void {
@@ -218,7 +230,7 @@ function describeFile (file: File | undefined): void {
 async function startUpload (): Promise<void> {
   const file = ui.file.files?.[0]
   if (file === undefined) {
-    setAlert('Choose your order export first (.csv or .csv.gz).')
+    setAlert('Choose your order export first (.csv or .csv.gz).', 'error', 'upload')
     ui.file.focus()
     return
   }
@@ -252,7 +264,7 @@ async function startUpload (): Promise<void> {
       startPolling('PROCESSING', false)
       return
     }
-    setAlert(refusal.text, refusal.kind === 'already-completed' ? 'info' : 'error')
+    setAlert(refusal.text, refusal.kind === 'already-completed' ? 'info' : 'error', 'upload')
     announce(refusal.kind === 'already-completed' ? 'Quick install already done for this shop.' : 'The upload was not accepted.')
   } finally {
     ui.uploadButton.disabled = false
@@ -304,7 +316,7 @@ function wireEvents (): void {
   ui.file.addEventListener('change', () => { describeFile(ui.file.files?.[0]); setAlert(null) })
   ui.retry.addEventListener('click', () => {
     if (ui.file.files?.[0] !== undefined) { void startUpload(); return }
-    setAlert('Choose the file to upload again.', 'info')
+    setAlert('Choose the file to upload again.', 'info', 'upload')
     ui.file.focus()
   })
 
