@@ -133,7 +133,11 @@ function startPolling (knownState: string | undefined, delayFirst: boolean): voi
         syncElapsed(s.elapsed_seconds, s.started_at ?? s.created_at)
       }
     },
-    onStateChange: (_state, s) => { if (current === view) applyStatus(s) },
+    onStateChange: (_state, s) => {
+      if (current !== view) return
+      setAlert(null) // e.g. "already running": no longer true once it ended
+      applyStatus(s)
+    },
     onError: (error, retryInMs) => {
       if (current !== view) return
       if (retryInMs === null) {
