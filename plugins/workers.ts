@@ -39,7 +39,9 @@ export default fp(async function workersPlugin (app: FastifyInstance, opts: Work
 
   const runQuickInstall = async (job: PgBoss.JobWithMetadata<QuickInstallJobData>): Promise<void> => {
     try {
-      await processQuickInstall({ db: app.db, log: app.log, signal: shutdown.signal }, job)
+      // pg-boss gives up on an attempt after its expiry (and retries it); stop the engine then too.
+      const expiry = AbortSignal.timeout(Math.max(1, config.QUEUE_EXPIRY_SECONDS as number) * 1000)
+      await processQuickInstall({ db: app.db, log: app.log, signal: AbortSignal.any([shutdown.signal, expiry]) }, job)
     } catch (err) {
       if (shutdown.signal.aborted) {
         // Record the hand-back ourselves before the database closes (pg-boss's own fail is not awaited).

@@ -33,7 +33,7 @@ t.test('shutdown mid-job hands the job back; the next instance completes it exac
   const handle = await startTestApp(t, settings)
   let app = handle.app
   const h = { 'x-shop-domain': 'restarting.myshopify.com' }
-  const res = await upload(app, { filename: 'orders.csv', content: readShop(60000, 'shopify-orders', 5) }, h)
+  const res = await upload(app, { filename: 'orders.csv', content: readShop(30000, 'shopify-orders', 5) }, h)
   t.equal(res.statusCode, 200, res.body)
   const jobId = res.json().job_id
   await waitFor('the job to be running', async () => app.workers.active() > 0, 20_000, 10)
