@@ -25,7 +25,9 @@ async function waitForText (page: Page, selector: string, text: string, timeout 
 
 const missing = !fs.existsSync(CHROMIUM)
   ? `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium); browser tests skipped`
-  : !fs.existsSync(GEN_SHOP) ? `${GEN_SHOP} is missing; browser tests skipped` : false
+  : !fs.existsSync(GEN_SHOP)
+      ? `${GEN_SHOP} is missing; browser tests skipped`
+      : false
 
 t.test('merchant page in a real browser', { skip: missing }, async t => {
   const { chromium } = await import('playwright-core')
@@ -54,12 +56,13 @@ t.test('merchant page in a real browser', { skip: missing }, async t => {
 
   let server: RealServer
   try {
-    server = await startRealServer({ QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' }, ARTIFACTS)
+    server = await startRealServer('development', { QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' }, ARTIFACTS)
   } catch (err) {
     t.fail(`the real server did not start: ${(err as Error).message}`)
     return
   }
   t.teardown(async () => { await server.stop() })
+  t.comment(`the service runs on ${server.database}`)
 
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -252,8 +255,6 @@ t.test('merchant page in a real browser', { skip: missing }, async t => {
       })()
     ])
     const checkedAt = Date.now()
-    void page.waitForSelector('#results-section', { state: 'visible', timeout: 240_000 })
-      .then(() => { t.comment(`the big install was still running ${((Date.now() - checkedAt) / 1000).toFixed(1)} s after the resume checks`) }, () => {})
 
     t.match(fromStale.alert, /^A quick install is already running for this shop \(started .* UTC\)\. Showing its progress instead\.$/,
       'a stale tab\'s upload: 409 ALREADY_PROCESSING as a sentence')
@@ -278,6 +279,8 @@ t.test('merchant page in a real browser', { skip: missing }, async t => {
     await second.close()
 
     await page.waitForSelector('#results-section', { state: 'visible', timeout: 240_000 })
+    // How much room the resume checks had (the page sees COMPLETED up to one 2 s poll late).
+    t.comment(`the big install ended within ${((Date.now() - checkedAt) / 1000).toFixed(1)} s after the resume checks`)
     t.match(await page.textContent('#summary'), new RegExp(`Orders read${BIG_ORDERS.toLocaleString('en-US')}`))
     await shot(page, '10-big-completed', false)
     await page.close()
@@ -286,7 +289,7 @@ t.test('merchant page in a real browser', { skip: missing }, async t => {
   await t.test('with a Shopify secret: the page sends the ?token= session token, and says when there is none', async t => {
     const apiKey = 'web-test-api-key'
     const secret = 'web-test-api-secret-0123456789'
-    const shopify = await startRealServer({ SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: secret }, ARTIFACTS)
+    const shopify = await startRealServer('shopify', { SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: secret }, ARTIFACTS)
     t.teardown(async () => { await shopify.stop() })
     services.push(shopify.url)
     const shop = 'web-token.myshopify.com'

@@ -1,17 +1,18 @@
-// Starts the real service as a child process (tsx on the sources, embedded PGlite in a fresh temp
-// DATA_DIR) for the browser tests, and stops it. Settings go through the environment only.
+// Starts the real service as a child process (tsx on the sources) on a database of its own (a fresh
+// PGlite data directory, or a fresh Postgres database when the suite runs with DATABASE_URL) for the
+// browser tests, and stops it. Settings go through the environment only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createTestDatabase } from '../helpers/database.js'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 
 export interface RealServer {
   url: string
-  dataDir: string
+  database: 'pglite' | 'postgres'
   logFile: string
   stop: () => Promise<void>
 }
@@ -42,17 +43,17 @@ export function ensurePageBuilt (): void {
   if (res.status !== 0) throw new Error('web/build.mjs failed: the page could not be built')
 }
 
-export async function startRealServer (env: Record<string, string>, logDir: string): Promise<RealServer> {
+export async function startRealServer (name: string, env: Record<string, string>, logDir: string): Promise<RealServer> {
   const port = await freePort()
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-web-data-'))
+  const db = await createTestDatabase()
   fs.mkdirSync(logDir, { recursive: true })
-  const logFile = path.join(logDir, `server-${port}.log`)
+  const logFile = path.join(logDir, `server-${name}.log`)
   const log = fs.openSync(logFile, 'w')
   const childEnv: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) childEnv[k] = v
-  // Always embedded storage in its own directory, whatever the suite runs on.
   delete childEnv.DATABASE_URL
-  Object.assign(childEnv, { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' }, env)
+  delete childEnv.DATA_DIR
+  Object.assign(childEnv, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }, db.env, env)
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: repoRoot, env: childEnv, stdio: ['ignore', log, log]
   })
@@ -63,13 +64,18 @@ export async function startRealServer (env: Record<string, string>, logDir: stri
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 90_000
   for (;;) {
-    if (!running) throw new Error(`the server exited during start-up; its log:\n${tail(logFile)}`)
+    if (!running) {
+      await db.drop()
+      throw new Error(`the server exited during start-up; its log:\n${tail(logFile)}`)
+    }
     try {
       const res = await fetch(`${url}/readyz`)
       if (res.ok) break
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
+      await exited
+      await db.drop()
       throw new Error(`the server was not ready within 90 s; its log:\n${tail(logFile)}`)
     }
     await new Promise(resolve => setTimeout(resolve, 250)) // start-up has no event to wait on from outside
@@ -77,7 +83,7 @@ export async function startRealServer (env: Record<string, string>, logDir: stri
 
   return {
     url,
-    dataDir,
+    database: db.kind,
     logFile,
     async stop () {
       if (running) {
@@ -87,7 +93,7 @@ export async function startRealServer (env: Record<string, string>, logDir: stri
         clearTimeout(timer)
       }
       fs.closeSync(log)
-      fs.rmSync(dataDir, { recursive: true, force: true })
+      await db.drop()
     }
   }
 }
