@@ -86,6 +86,11 @@ export interface IngestResult {
   basketQuantities: Int32Array
   /** Order creation time (ms since epoch) per basket, NaN when the file has none. Null if no dates at all. */
   orderTimes: Float64Array | null
+  /**
+   * The shop's currency (upper-case ISO 4217 code) when the file names one: the most common among
+   * kept orders. Null for catalogs and files without a currency column. Optional, added by ingest.
+   */
+  currency?: string | null
   summary: IngestSummary
 }
 

@@ -85,8 +85,8 @@ function noBundles (ingested: IngestResult, options: ResolvedOptions, frequentPa
   return new EngineInputError('NO_BUNDLES', `${together}, and ${several}.`, details)
 }
 
-/** Ingest may report the shop's currency (an optional field); otherwise prices carry none. */
+/** The shop's currency as ingest found it (optional: results built elsewhere may not carry one). */
 function currencyOf (ingested: IngestResult): string | null {
-  const value = (ingested as IngestResult & { currency?: unknown }).currency
+  const value = ingested.currency
   return typeof value === 'string' && value !== '' ? value : null
 }

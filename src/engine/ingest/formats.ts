@@ -49,6 +49,8 @@ export interface OrderLayout {
   giftCard: number
   vendor: number
   type: number
+  /** Shop currency (ISO code): Shopify's order-level `Currency`, GraphQL `currencyCode`, or a `currency` column. */
+  currency: number
 }
 
 export interface CatalogLayout {
@@ -140,7 +142,8 @@ function detectShopifyOrders (ix: ColumnIndex): OrderLayout | null {
     cancelled: ix.find(['cancelledat']),
     giftCard: -1,
     vendor: ix.find(['vendor']),
-    type: -1
+    type: -1,
+    currency: ix.find(['currency'])
   }
 }
 
@@ -177,7 +180,8 @@ function detectOrderLines (ix: ColumnIndex): OrderLayout | null {
     cancelled: claim(CANCELLED),
     giftCard: claim(GIFT_CARD),
     vendor: claim(VENDOR),
-    type: claim(TYPE)
+    type: claim(TYPE),
+    currency: claim(graphql ? ['currencycode', 'currency'] : ['currency', 'currencycode'])
   }
 }
 

@@ -1,7 +1,7 @@
 // Append-only typed arrays that double when full: a million order lines cost a few flat buffers,
 // not a million objects.
 
-type TypedArray = Int32Array | Float64Array | Uint8Array
+type TypedArray = Int32Array | Float64Array | Uint8Array | Uint16Array
 type Ctor<T extends TypedArray> = new (length: number) => T
 
 export class Growable<T extends TypedArray> {

@@ -3,6 +3,7 @@
 // the same files with the same messages.
 import { EngineInputError } from '../errors.js'
 import type { FormatName, HeaderInspection } from '../types.js'
+import { excelSepDelimiter } from './excel-sep.js'
 import { detectLayout, EXPECTED_COLUMNS, KIND_OF, normaliseColumnName, type Layout } from './formats.js'
 import { MAX_COLUMNS } from './limits.js'
 
@@ -67,12 +68,10 @@ export function analyzeHeader (bytes: Uint8Array, complete: boolean): HeaderAnal
   let lineStart = 0
   let lineEnd = findLineEnd(bytes, 0)
   let leadingRecords = 1
-  let forced: string | null = null
   let line = decodeLine(bytes, lineStart, lineEnd, complete)
-  const sep = /^"?sep=(.)"?$/i.exec(line.trim())
-  if (sep !== null) {
+  const forced = excelSepDelimiter(line)
+  if (forced !== null) {
     // Excel's hint line: the delimiter is given, the header follows.
-    forced = sep[1]
     lineStart = lineEnd + 1
     lineEnd = findLineEnd(bytes, lineStart)
     leadingRecords = 2

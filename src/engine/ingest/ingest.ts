@@ -5,6 +5,7 @@ import { EngineInputError } from '../errors.js'
 import type { IngestOptions, IngestResult, IngestSummary } from '../types.js'
 import { CatalogCollector } from './catalog.js'
 import type { HeaderAnalysis } from './header.js'
+import { excelSepDelimiter, MAX_SEP_LINE_BYTES } from './excel-sep.js'
 import { analyzeHead, noDataRows } from './inspect.js'
 import { HEAD_BYTES } from './limits.js'
 import { OrderLinesCollector, type Counts } from './orders.js'
@@ -42,8 +43,8 @@ class HeadBuffer {
       else if (c === LF && !this.inQuotes) {
         this.lineEnds++
         if (this.lineEnds === 1) {
-          const first = Buffer.from(b.buffer, b.byteOffset, i).toString('utf8').replace(/^\uFEFF/, '').trim()
-          this.firstLineIsSep = /^"?sep=.\"?$/i.test(first)
+          this.firstLineIsSep = i <= MAX_SEP_LINE_BYTES &&
+            excelSepDelimiter(Buffer.from(b.buffer, b.byteOffset, i).toString('utf8')) !== null
         }
         if (this.lineEnds >= (this.firstLineIsSep ? 2 : 1)) { this.scanned = i + 1; return true }
       }
@@ -136,6 +137,7 @@ export async function ingest (source: AsyncIterable<Uint8Array>, options: Ingest
       basketItems: new Int32Array(0),
       basketQuantities: new Int32Array(0),
       orderTimes: null,
+      currency: null,
       summary
     }
   }
@@ -153,6 +155,7 @@ export async function ingest (source: AsyncIterable<Uint8Array>, options: Ingest
     basketItems: baskets.basketItems,
     basketQuantities: baskets.basketQuantities,
     orderTimes: baskets.orderTimes,
+    currency: baskets.currency,
     summary
   }
 }

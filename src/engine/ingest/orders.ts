@@ -7,6 +7,7 @@
 import { EngineInputError } from '../errors.js'
 import type { DropReason, Product } from '../types.js'
 import { dropReasonOf, nonMerchandiseReason, OrderState, orderStateOf } from './cleaning.js'
+import { OrderCurrencies } from './currency.js'
 import { fieldDate, fieldIsEmpty, fieldIsTrue, fieldNumber, fieldText } from './fields.js'
 import type { OrderLayout } from './formats.js'
 import { Growable } from './growable.js'
@@ -38,6 +39,8 @@ export interface OrderBaskets {
   basketItems: Int32Array
   basketQuantities: Int32Array
   orderTimes: Float64Array | null
+  /** Most common currency code among kept orders, null when the file names none. */
+  currency: string | null
   orders_read: number
   orders_used: number
   multi_product_orders: number
@@ -103,6 +106,8 @@ export class OrderLinesCollector {
   private previousOrder = -1
   private readonly statuses = new ByteInterner()
   private readonly stateOfStatus: number[] = []
+  /** Null when the file has no currency column. */
+  private readonly currencies: OrderCurrencies | null
 
   /** Pairs of (key tag, column): where a row's product key comes from, in order of preference. */
   private readonly keyChain: number[]
@@ -115,6 +120,7 @@ export class OrderLinesCollector {
       ? [KEY_LINE_NAME, L.lineName, KEY_SKU, L.sku]
       : [KEY_PRODUCT_ID, L.productId, KEY_VARIANT_ID, L.variantId, KEY_SKU, L.sku, KEY_TITLE, L.title, KEY_LINE_NAME, L.lineName]
     this.keyChain = chain.filter((_, i) => i % 2 === 1 ? chain[i] >= 0 : chain[i + 1] >= 0)
+    this.currencies = L.currency >= 0 ? new OrderCurrencies(L.currency) : null
   }
 
   row (s: CsvScanner): void {
@@ -159,6 +165,7 @@ export class OrderLinesCollector {
       if (text !== 'false' && text !== 'no' && text !== '0' && text !== 'n') this.orderCancelled.data[order] = 1
     }
     if (L.date >= 0 && Number.isNaN(this.orderTime.data[order])) this.orderTime.data[order] = fieldDate(s, L.date)
+    if (this.currencies !== null) this.currencies.read(s, order)
 
     if (this.lineOrder.length >= MAX_ORDER_LINES) this.tooBig(`${MAX_ORDER_LINES.toLocaleString('en-US')} order lines`)
     this.lineOrder.push(order)
@@ -194,6 +201,7 @@ export class OrderLinesCollector {
       this.orderStatusSeen.push(0)
       this.orderCancelled.push(0)
       this.orderTime.push(NaN)
+      this.currencies?.addOrder()
     }
     this.previousOrder = id
     return id
@@ -305,6 +313,7 @@ export class OrderLinesCollector {
         quantities.data[j] = q
       }
       offsets.push(items.length)
+      this.currencies?.countKept(o)
       if (size >= 2) multi++
       const t = this.orderTime.data[o]
       if (!Number.isNaN(t)) anyTime = true
@@ -328,6 +337,7 @@ export class OrderLinesCollector {
       basketItems: items.toArray(),
       basketQuantities: quantities.toArray(),
       orderTimes: this.layout.date >= 0 && anyTime ? times.toArray() : null,
+      currency: this.currencies?.shopCurrency() ?? null,
       orders_read: nOrders,
       orders_used: offsets.length - 1,
       multi_product_orders: multi

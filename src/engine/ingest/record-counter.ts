@@ -1,6 +1,7 @@
 // Counts data records while an upload streams through the HTTP process: a single tight byte loop,
 // quote-aware so newlines inside quoted fields (product descriptions) do not count as rows.
 import { EngineInputError } from '../errors.js'
+import { excelSepDelimiter, MAX_SEP_LINE_BYTES } from './excel-sep.js'
 
 const QUOTE = 0x22
 const LF = 0x0a
@@ -18,8 +19,13 @@ export class CsvRecordCounter {
   private records = 0
   private inQuotes = false
   private content = false
+  /** Bytes of the file's first line while it may still be Excel's "sep=;" hint; null once decided. */
+  private firstLine: number[] | null = []
+  /** The first line was the hint: a record for the scan below, but not a data row. */
+  private sepLine = false
 
   push (chunk: Uint8Array): void {
+    if (this.firstLine !== null) this.readFirstLine(chunk)
     let inQuotes = this.inQuotes
     let content = this.content
     let records = this.records
@@ -64,13 +70,34 @@ export class CsvRecordCounter {
     this.records = records
   }
 
-  /** Data records seen (the header is not one). Throws MALFORMED_CSV when the input ended inside quotes. */
+  /** Collects the first line (a few bytes at most) and decides whether it is Excel's delimiter hint. */
+  private readFirstLine (chunk: Uint8Array): void {
+    const line = this.firstLine as number[]
+    const head = chunk.subarray(0, MAX_SEP_LINE_BYTES + 1 - line.length)
+    const lf = head.indexOf(LF)
+    const end = lf === -1 ? head.length : lf
+    for (let i = 0; i < end; i++) line.push(head[i])
+    if (line.length > MAX_SEP_LINE_BYTES) this.firstLine = null
+    else if (lf !== -1) this.decideFirstLine()
+  }
+
+  private decideFirstLine (): void {
+    if (this.firstLine === null) return
+    this.sepLine = excelSepDelimiter(Buffer.from(this.firstLine).toString('utf8')) !== null
+    this.firstLine = null
+  }
+
+  /**
+   * Data records seen (the header, and Excel's "sep=" line before it, are not). Throws MALFORMED_CSV
+   * when the input ended inside quotes.
+   */
   finish (): number {
     if (this.inQuotes) {
       throw new EngineInputError('MALFORMED_CSV',
         'The file ends inside a quoted field: a double quote (") is never closed. Check for a stray quote in the last rows.')
     }
+    this.decideFirstLine()
     const total = this.records + (this.content ? 1 : 0)
-    return Math.max(0, total - 1)
+    return Math.max(0, total - 1 - (this.sepLine ? 1 : 0))
   }
 }

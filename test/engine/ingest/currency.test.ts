@@ -1,0 +1,61 @@
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { buildBundles } from '../../../src/engine/run.js'
+import { ingest } from '../../../src/engine/ingest/index.js'
+import type { IngestResult } from '../../../src/engine/types.js'
+import { genShop, REAL, sourceOf } from './helpers.js'
+
+const run = async (bytes: Uint8Array | string, size: number | 'random' = 1 << 16): Promise<IngestResult> => await ingest(sourceOf(bytes, size))
+
+t.test('the real Shopify orders export names its currency (INR)', async t => {
+  const r = await run(readFileSync(join(REAL, 'shopify-orders-export-inr.csv')))
+  t.equal(r.currency, 'INR', 'Currency column of the orders export')
+})
+
+t.test('generated Shopify orders and GraphQL lines: USD, in any chunking', async t => {
+  for (const format of ['shopify-orders', 'shopify-graphql']) {
+    const bytes = readFileSync(genShop(format, 300, 5).csv)
+    t.equal((await run(bytes)).currency, 'USD', `${format}`)
+    t.equal((await run(bytes, 'random')).currency, 'USD', `${format} in random chunks`)
+  }
+})
+
+t.test('Shopify orders: order-level Currency on first rows, most common among kept orders only', async t => {
+  const head = 'Name,Financial Status,Currency,Lineitem quantity,Lineitem name,Lineitem price\n'
+  const order = (name: string, status: string, currency: string): string =>
+    `${name},${status},${currency},1,Mug,10\n${name},,,1,Tea,5\n`
+  // Three refunded GBP orders, two paid EUR ones (one written in lower case with spaces).
+  const csv = head + order('#1', 'paid', 'EUR') + order('#2', 'refunded', 'GBP') + order('#3', 'refunded', 'GBP') +
+    order('#4', 'paid', ' eur ') + order('#5', 'refunded', 'GBP')
+  const r = await run(csv)
+  t.equal(r.summary.orders_used, 2)
+  t.equal(r.currency, 'EUR', 'refunded orders do not vote; the code is trimmed and upper-cased')
+})
+
+t.test('values that are not a 3-letter code are ignored', async t => {
+  const head = 'order_id,product_id,quantity,currency\n'
+  const csv = head + '1,A,1,€\n1,B,1,€\n2,A,1,Euro\n3,B,1,€\n4,A,1,usd\n5,B,1,12\n'
+  t.equal((await run(csv)).currency, 'USD', 'only the ISO code counts, however few orders carry it')
+  t.equal((await run(head + '1,A,1,€\n2,B,1,dollars\n')).currency, null, 'no ISO code at all: null')
+})
+
+t.test('generic currency and GraphQL currencyCode columns; null without one and for catalogs', async t => {
+  t.equal((await run('order_id,sku,qty,Currency\n1,A,1,CAD\n1,B,1,CAD\n2,A,2,CAD\n')).currency, 'CAD', 'generic currency column')
+  t.equal((await run('order_id,productId,lineItemQuantity,currencyCode\n1,7,1,AUD\n2,8,1,AUD\n')).currency, 'AUD', 'GraphQL currencyCode')
+  t.equal((await run('order_id,sku,currency\n1,A,USD\n2,A,CAD\n3,B,CAD\n3,A,USD\n4,B,usd\n5,A,CAD\n')).currency, 'CAD',
+    'mixed currencies: the one most orders use (an order counts once, by its first row)')
+  t.equal((await run('order_id,product_id,quantity\n1,A,1\n2,B,1\n')).currency, null, 'no currency column')
+  t.equal((await run('order_id,product_id,quantity,currency\n1,A,1,\n2,B,1,\n')).currency, null, 'empty currency cells')
+  t.equal((await run('product_id,name,price,currency\n1,Mug,10,USD\n2,Tea,5,USD\n')).currency, null, 'generic catalog')
+  t.equal((await run(readFileSync(join(REAL, 'shopify-products-export-2026.csv')))).currency, null, 'Shopify products export')
+})
+
+t.test('bundles built from an orders export carry its currency in their pricing', async t => {
+  const ingested = await run(readFileSync(genShop('shopify-orders', 3000, 7).csv))
+  const { bundles } = buildBundles(ingested)
+  t.ok(bundles.length > 0, 'the shop yields bundles')
+  t.same([...new Set(bundles.map(b => b.pricing.currency))], ['USD'], 'every bundle is priced in USD')
+  const without = buildBundles({ ...ingested, currency: undefined })
+  t.ok(without.bundles.every(b => b.pricing.currency === null), 'an ingest result without a currency prices without one')
+})
