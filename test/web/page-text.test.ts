@@ -31,6 +31,8 @@ t.test('400 and 413 as sentences', async t => {
     'The file was not accepted: Unrecognised columns. Expected Name and Lineitem name; found a, b.', 'no doubled full stop')
   t.match(uploadRefusal(413, { detail: 'too big' }, 512).text, /too large \(the limit is 512 MB\)\. Compress it to \.csv\.gz/)
   t.match(uploadRefusal(0, null).text, /did not reach the service/)
+  t.equal(uploadRefusal(429, { detail: 'Too many uploads: at most 60 per 60 seconds for a shop. Try again in 1 minute.' }).text,
+    'Too many uploads: at most 60 per 60 seconds for a shop. Try again in 1 minute.', '429 says when to try again')
   t.match(uploadRefusal(500, { detail: 'Internal Server Error' }).text, /had a problem/, 'a 5xx message is not echoed')
 })
 

@@ -103,7 +103,7 @@ export function uploadRefusal (status: number, body: unknown, maxMb?: number): U
     case 403:
       return { kind: 'error', text: 'The service did not accept your session. Open the app again from your Shopify admin.' }
     case 429:
-      return { kind: 'error', text: 'Too many requests just now. Wait a minute and try again.' }
+      return { kind: 'error', text: sentence(text ?? 'Too many uploads just now. Wait a minute and try again') }
     default:
       if (status >= 500) return { kind: 'error', text: 'The service had a problem storing the file. Try again in a few minutes.' }
       return { kind: 'error', text: sentence(text ?? `The upload was refused (HTTP ${status})`) }
