@@ -129,6 +129,7 @@ function startPolling (knownState: string | undefined, delayFirst: boolean): voi
       if (current !== view) return
       if (stateOf(s) === 'PROCESSING') {
         ui.procState.textContent = 'Processing'
+        ui.procJob.textContent = s.job_id ?? ui.procJob.textContent // another tab may have started a newer one
         ui.procNote.textContent = 'Checking every 2 seconds. You can leave or reload this page: it picks up where it is.'
         syncElapsed(s.elapsed_seconds, s.started_at ?? s.created_at)
       }
