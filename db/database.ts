@@ -25,6 +25,8 @@ export interface Database extends SqlExecutor {
   ping: () => Promise<void>
   /** Applies db/migrations (safe when several processes start at once). */
   migrate: () => Promise<void>
+  /** Runs start-up work (schema installs) one instance at a time across every process on this database. */
+  exclusive: <T>(fn: () => Promise<T>) => Promise<T>
   close: () => Promise<void>
   /** PGlite only: the data directory as a tarball (tests migrate one template and load it per file). */
   dumpDataDir?: () => Promise<Blob>

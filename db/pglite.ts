@@ -58,6 +58,8 @@ export async function openPglite (options: PgliteOptions): Promise<Database> {
     async migrate () {
       await migrate(drizzle({ client }), { migrationsFolder: migrationsFolder() })
     },
+    // One process per data directory: nothing to serialise against.
+    exclusive: async (fn) => await fn(),
     dumpDataDir: async () => await client.dumpDataDir('none'),
     async close () {
       if (closed) return

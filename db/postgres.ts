@@ -6,8 +6,8 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import type { Database, Orm, SqlResult } from './database.js'
 import { migrationsFolder } from './project-root.js'
 
-/** Arbitrary constant shared by every instance of this service: "bundle-api migrations". */
-const MIGRATION_LOCK_KEY = 7_140_213_001
+/** Arbitrary constant shared by every instance of this service: "bundle-api start-up". */
+const STARTUP_LOCK_KEY = 7_140_213_001
 
 type Queryable = pg.Pool | pg.PoolClient
 
@@ -30,6 +30,20 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
   pool.on('error', options.onIdleError)
   const orm = drizzle({ client: pool }) as unknown as Orm
   let closed = false
+  // A session advisory lock held on its own connection while `fn` runs (fn may use the pool freely).
+  async function exclusive<T> (fn: () => Promise<T>): Promise<T> {
+    const client = await pool.connect()
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY])
+      try {
+        return await fn()
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY])
+      }
+    } finally {
+      client.release()
+    }
+  }
   return {
     kind: 'postgres',
     orm,
@@ -56,18 +70,9 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
       if (closed) throw new Error('The database pool is closed')
       await pool.query('select 1')
     },
+    exclusive,
     async migrate () {
-      const client = await pool.connect()
-      try {
-        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
-        try {
-          await migrate(drizzle({ client }), { migrationsFolder: migrationsFolder() })
-        } finally {
-          await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
-        }
-      } finally {
-        client.release()
-      }
+      await exclusive(async () => { await migrate(drizzle({ client: pool }), { migrationsFolder: migrationsFolder() }) })
     },
     async close () {
       if (closed) return

@@ -36,7 +36,6 @@ export default fp(async function queuePlugin (app: FastifyInstance) {
     cronWorkerIntervalSeconds: config.BOSS_CRON_INTERVAL_SECONDS
   })
   boss.on('error', (err: Error) => app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'queue error'))
-  await boss.start()
 
   const queueSettings = {
     retryLimit: config.QUEUE_RETRY_LIMIT,
@@ -44,10 +43,14 @@ export default fp(async function queuePlugin (app: FastifyInstance) {
     retryBackoff: config.QUEUE_RETRY_BACKOFF,
     expireInSeconds: config.QUEUE_EXPIRY_SECONDS as number
   }
-  await ensureQueue(boss, { name: QUICK_INSTALL_QUEUE, ...queueSettings })
-  await ensureQueue(boss, { name: SWEEP_QUEUE, retryLimit: 0, expireInSeconds: 60 })
-  // pg-boss keeps one schedule per queue name and runs it once per cron tick across all instances.
-  await boss.schedule(SWEEP_QUEUE, config.SWEEP_CRON, {}, { singletonKey: SWEEP_QUEUE })
+  // pg-boss installs its schema without a lock of its own: instances starting together would race.
+  await app.db.exclusive(async () => {
+    await boss.start()
+    await ensureQueue(boss, { name: QUICK_INSTALL_QUEUE, ...queueSettings })
+    await ensureQueue(boss, { name: SWEEP_QUEUE, retryLimit: 0, expireInSeconds: 60 })
+    // pg-boss keeps one schedule per queue name and runs it once per cron tick across all instances.
+    await boss.schedule(SWEEP_QUEUE, config.SWEEP_CRON, {}, { singletonKey: SWEEP_QUEUE })
+  })
 
   const localWorkers = new Set<string>()
   const queue: Queue = {
