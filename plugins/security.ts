@@ -6,7 +6,7 @@
 // - rate-limit: uploads per shop, keyed by the authenticated shop, so one shop cannot flood the
 //   service and shops never share a budget. In-memory per instance: a fleet of N allows N × the limit.
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import helmet from '@fastify/helmet'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
@@ -79,8 +79,41 @@ export async function registerSecurity (app: FastifyInstance, settings: Security
     } as typeof route.config
   })
   await app.register(rateLimit, { global: false })
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.raw.complete && reply.statusCode >= 400) closeAfterEarlyAnswer(request.raw, reply.raw)
+    return payload
+  })
 }
 
-export default fp(async function securityPlugin (app: FastifyInstance, opts: SecuritySettings) {
-  await registerSecurity(app, opts)
-}, { name: 'security', fastify: '5.x' })
+/**
+ * An answer sent before the request body was read to its end (a 413 at the size limit, a 400 on a bad
+ * header in the first kilobytes) must still reach the client. Left alone, the unread rest of the body
+ * stays on a keep-alive connection: the client's next request on it is reset, or the reset arrives
+ * before the answer is read. So: announce the close, discard what the client still sends (bounded in
+ * time), and only then let the socket go.
+ */
+function closeAfterEarlyAnswer (req: FastifyRequest['raw'], res: FastifyReply['raw']): void {
+  if (req.httpVersionMajor < 2) res.setHeader('connection', 'close')
+  req.unpipe()
+  req.on('data', () => {})
+  req.resume()
+  const timer = setTimeout(() => req.socket?.destroy(), DISCARD_BODY_SECONDS * 1000)
+  timer.unref()
+  req.once('end', () => clearTimeout(timer))
+  req.once('close', () => clearTimeout(timer))
+}
+
+/** How long a client may keep sending a body that was already answered. */
+const DISCARD_BODY_SECONDS = 30
+
+export default fp(async function securityPlugin (app: FastifyInstance) {
+  const config = app.config
+  await registerSecurity(app, {
+    corsOrigins: parseCorsOrigins(config.CORS_ORIGINS),
+    uploadRateLimitMax: config.UPLOAD_RATE_LIMIT_MAX,
+    uploadRateLimitWindowSeconds: config.UPLOAD_RATE_LIMIT_WINDOW_SECONDS,
+    // The auth plugin's onRequest hook has set it by the time the limit runs (preHandler).
+    shopOf: (request) => request.shop === '' ? undefined : request.shop
+  })
+}, { name: 'security', dependencies: ['config', 'auth'], fastify: '5.x' })

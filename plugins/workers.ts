@@ -7,6 +7,7 @@ import type PgBoss from 'pg-boss'
 import { QUICK_INSTALL_QUEUE, SWEEP_QUEUE, type QuickInstallJobData } from '../src/jobs/queues.js'
 import { processQuickInstall } from '../src/jobs/process-quick-install.js'
 import { sweepStuckJobs } from '../src/jobs/sweep-stuck-jobs.js'
+import { terminalHooks } from '../src/notifications/terminal-hooks.js'
 
 export interface Workers {
   /** Jobs running in this process now. */
@@ -28,6 +29,7 @@ export default fp(async function workersPlugin (app: FastifyInstance, opts: Work
   const { boss } = app.queue
   const config = app.config
   const shutdown = new AbortController()
+  const { onFinished, onSwept } = terminalHooks(app)
   const running = new Set<Promise<unknown>>()
   app.decorate('workers', { active: () => running.size })
   if (opts.enabled === false) return
@@ -41,7 +43,7 @@ export default fp(async function workersPlugin (app: FastifyInstance, opts: Work
     try {
       // pg-boss gives up on an attempt after its expiry (and retries it); stop the engine then too.
       const expiry = AbortSignal.timeout(Math.max(1, config.QUEUE_EXPIRY_SECONDS as number) * 1000)
-      await processQuickInstall({ db: app.db, log: app.log, signal: AbortSignal.any([shutdown.signal, expiry]) }, job)
+      await processQuickInstall({ db: app.db, log: app.log, signal: AbortSignal.any([shutdown.signal, expiry]), onFinished }, job)
     } catch (err) {
       if (shutdown.signal.aborted) {
         // Record the hand-back ourselves before the database closes (pg-boss's own fail is not awaited).
@@ -58,7 +60,7 @@ export default fp(async function workersPlugin (app: FastifyInstance, opts: Work
     app.queue.localWorkers.add(id)
   }
   await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: Math.max(config.WORKER_POLL_SECONDS, 1) }, async () => {
-    const cleaned = await track(sweepStuckJobs(app.db, new Date(), config.PROCESSING_TIMEOUT_MINUTES))
+    const cleaned = await track(sweepStuckJobs(app.db, new Date(), config.PROCESSING_TIMEOUT_MINUTES, onSwept))
     app.log.info({ event: 'sweep', cleaned, trigger: 'schedule' }, `Marked ${cleaned} stuck jobs as FAILED`)
   })
 
@@ -75,7 +77,7 @@ export default fp(async function workersPlugin (app: FastifyInstance, opts: Work
       await settleBefore(running, deadline)
     }
   })
-}, { name: 'workers', dependencies: ['config', 'database', 'queue'], fastify: '5.x' })
+}, { name: 'workers', dependencies: ['config', 'database', 'queue', 'metrics', 'notifications'], fastify: '5.x' })
 
 async function settleBefore (running: Set<Promise<unknown>>, deadline: number): Promise<void> {
   while (running.size > 0 && Date.now() < deadline) {

@@ -11,6 +11,9 @@ import workersPlugin from '../plugins/workers.js'
 import authPlugin from '../plugins/auth.js'
 import docsPlugin from '../plugins/docs.js'
 import errorHandlerPlugin from '../plugins/error-handler.js'
+import metricsPlugin from '../plugins/metrics.js'
+import securityPlugin from '../plugins/security.js'
+import notificationsPlugin from './notifications/plugin.js'
 import healthRoutes from './routes/health.js'
 import quickInstallRoutes from './routes/quick-install.js'
 import jobStatusRoutes from './routes/job-status.js'
@@ -31,8 +34,12 @@ export const appPlugin = fp(async function app (app: FastifyInstance, opts: AppO
   await app.register(errorHandlerPlugin)
   await app.register(databasePlugin, { database: opts.database })
   await app.register(queuePlugin)
+  await app.register(metricsPlugin)
+  await app.register(notificationsPlugin)
   await app.register(workersPlugin, { enabled: opts.workers !== false })
   await app.register(authPlugin)
+  // Before the routes: it attaches the upload rate limit as routes are declared.
+  await app.register(securityPlugin)
   await app.register(docsPlugin)
 
   await app.register(healthRoutes)

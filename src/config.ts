@@ -44,7 +44,35 @@ export const ConfigSchema = Type.Object({
   BOSS_CRON_INTERVAL_SECONDS: Int(1, 30, 600),
   SWEEP_CRON: Type.String({ default: '*/5 * * * *', minLength: 9 }),
   /** Budget for handing back active jobs on SIGTERM (Cloud Run allows 10 s in all). */
-  SHUTDOWN_TIMEOUT_SECONDS: Int(1, 8, 600)
+  SHUTDOWN_TIMEOUT_SECONDS: Int(1, 8, 600),
+
+  // Operations (plugins/security.ts, plugins/metrics.ts, src/auth/google-oidc.ts, src/notifications).
+  /** Comma-separated browser origins allowed to call the API (CORS); empty: same-origin only. */
+  CORS_ORIGINS: Type.Optional(Type.String()),
+  /** Uploads one shop may start per window, per instance (@fastify/rate-limit). */
+  UPLOAD_RATE_LIMIT_MAX: Int(1, 60, 1_000_000),
+  UPLOAD_RATE_LIMIT_WINDOW_SECONDS: Int(1, 60, 86_400),
+  /** Cloud Scheduler's OIDC token on the cron route: the audience it was given, and its service account. */
+  CRON_OIDC_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  CRON_OIDC_SERVICE_ACCOUNT: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
+  /** Where Google publishes its signing keys (a setting so tests can serve their own). */
+  CRON_OIDC_JWKS_URL: Type.String({ default: 'https://www.googleapis.com/oauth2/v3/certs', pattern: '^https?://' }),
+  /** Completion webhook: POSTed {job_id, shop, status, bundles_created, error_message}, HMAC-signed. */
+  NOTIFY_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  NOTIFY_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  /** Retries of a failed webhook or e-mail (pg-boss, exponential backoff from the delay). */
+  NOTIFY_RETRY_LIMIT: Int(0, 8, 50),
+  NOTIFY_RETRY_DELAY_SECONDS: Int(1, 30, 3600),
+  /** Completion e-mail through SMTP (nodemailer): on when SMTP_HOST, SMTP_FROM and SMTP_TO are set. */
+  SMTP_HOST: Type.Optional(Type.String({ minLength: 1 })),
+  SMTP_PORT: Int(1, 587, 65535),
+  /** TLS from the first byte (port 465); otherwise STARTTLS when offered. */
+  SMTP_SECURE: Type.Boolean({ default: false }),
+  SMTP_USER: Type.Optional(Type.String({ minLength: 1 })),
+  SMTP_PASS: Type.Optional(Type.String()),
+  SMTP_FROM: Type.Optional(Type.String({ minLength: 3 })),
+  /** Who receives completion and failure e-mails (comma-separated addresses). */
+  SMTP_TO: Type.Optional(Type.String({ minLength: 3 }))
 }, { additionalProperties: false })
 
 export type Config = Static<typeof ConfigSchema>
@@ -77,7 +105,7 @@ export function loadConfig (source: Record<string, unknown>): Config {
   const first = Value.Errors(ConfigSchema, config).First()
   if (first) {
     const key = first.path.replace(/^\//, '').split('/')[0] || '(root)'
-    const got = /SECRET|DATABASE_URL/.test(key) ? 'a value not shown' : JSON.stringify((config as Record<string, unknown>)[key])
+    const got = /SECRET|DATABASE_URL|PASS/.test(key) ? 'a value not shown' : JSON.stringify((config as Record<string, unknown>)[key])
     throw new ConfigError(`Invalid configuration: ${key} ${describeRule(first.schema as Record<string, unknown>, first.message)} (got ${got})`)
   }
   return checkRelations(config)
@@ -105,6 +133,15 @@ function checkRelations (config: Config): Config {
   }
   if ((config.SHOPIFY_API_SECRET === undefined) !== (config.SHOPIFY_API_KEY === undefined)) {
     throw new ConfigError('Invalid configuration: SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set together (the key is the session token audience)')
+  }
+  if ((config.CRON_OIDC_AUDIENCE === undefined) !== (config.CRON_OIDC_SERVICE_ACCOUNT === undefined)) {
+    throw new ConfigError('Invalid configuration: CRON_OIDC_AUDIENCE and CRON_OIDC_SERVICE_ACCOUNT must be set together (a token is checked for both)')
+  }
+  if ((config.NOTIFY_WEBHOOK_URL === undefined) !== (config.NOTIFY_WEBHOOK_SECRET === undefined)) {
+    throw new ConfigError('Invalid configuration: NOTIFY_WEBHOOK_URL and NOTIFY_WEBHOOK_SECRET must be set together (every delivery is signed)')
+  }
+  if (config.SMTP_HOST !== undefined && (config.SMTP_FROM === undefined || config.SMTP_TO === undefined)) {
+    throw new ConfigError('Invalid configuration: SMTP_HOST needs SMTP_FROM and SMTP_TO (who sends and who receives the completion e-mails)')
   }
   return config
 }

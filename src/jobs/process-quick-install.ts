@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import { PassThrough } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Database } from '../../db/database.js'
+import type { Database, Transaction } from '../../db/database.js'
 import type { NewBundleRecommendation } from '../../db/schema.js'
 import { runEngineInWorker } from '../engine/run-in-worker.js'
 import { isEngineInputError } from '../engine/errors.js'
@@ -16,6 +16,7 @@ import { completeUpload, failUpload, findUpload } from '../repositories/uploads.
 import { deleteChunks, readUploadChunks } from '../repositories/upload-chunks.js'
 import { replaceUploadBundles } from '../repositories/bundles.js'
 import type { QuickInstallJobData } from './queues.js'
+import type { UploadFinishedHook } from '../notifications/payload.js'
 
 export interface QuickInstallJob {
   id: string
@@ -30,6 +31,8 @@ export interface QuickInstallDeps {
   /** Aborted when the instance shuts down: the engine stops and the job is handed back. */
   signal: AbortSignal
   now?: () => Date
+  /** Runs inside the terminal-status transaction (completion notifications, metrics). */
+  onFinished?: UploadFinishedHook
 }
 
 export type QuickInstallOutcome = 'completed' | 'failed' | 'skipped' | 'lost'
@@ -69,10 +72,13 @@ function bundleRows (uploadId: string, shop: string, result: EngineResult, now: 
 }
 
 /** Marks the upload failed (while processing) and deletes its stored file. */
-async function markFailed (db: Database, uploadId: string, message: string, now: Date, summary?: RunSummary): Promise<boolean> {
+async function markFailed (db: Database, uploadId: string, message: string, now: Date, summary?: RunSummary, onFailed?: (tx: Transaction) => Promise<void>): Promise<boolean> {
   return await db.transaction(async (tx) => {
     const changed = await failUpload(tx.orm, uploadId, message, now, summary as unknown as Record<string, unknown> | undefined)
-    if (changed) await deleteChunks(tx.orm, [uploadId])
+    if (changed) {
+      await deleteChunks(tx.orm, [uploadId])
+      await onFailed?.(tx)
+    }
     return changed
   })
 }
@@ -89,6 +95,10 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
   }
   log.info({ event: 'processing_started' }, 'quick install processing started')
   const started = Date.now()
+  const finished = (status: 'COMPLETED' | 'FAILED', bundles: number, errorMessage: string | null, rows: number) =>
+    async (tx: Transaction): Promise<void> => await deps.onFinished?.(tx, {
+      job_id: uploadId, shop, status, bundles_created: bundles, error_message: errorMessage, rows_read: rows, bytes: upload.bytes_received, duration_ms: Date.now() - started
+    })
   let result: EngineResult
   try {
     result = await runEngineInWorker(uploadSource(db, uploadId, upload.gzipped), {}, signal)
@@ -96,7 +106,7 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
     if (signal.aborted) throw err // shutting down: hand the job back, do not fail the upload
     if (isEngineInputError(err)) {
       // The file will not read differently next time: fail now, no retry.
-      const changed = await markFailed(db, uploadId, err.message, now())
+      const changed = await markFailed(db, uploadId, err.message, now(), undefined, finished('FAILED', 0, err.message, 0))
       log.info({ event: 'failed', code: err.code, reason: err.message, changed }, 'quick install failed')
       return changed ? 'failed' : 'lost'
     }
@@ -104,7 +114,7 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
     log.error({ err, final_attempt: finalAttempt }, 'quick install attempt failed')
     if (finalAttempt) {
       const message = `Bundle generation failed: ${err instanceof Error ? err.message : String(err)}`
-      const changed = await markFailed(db, uploadId, message, now())
+      const changed = await markFailed(db, uploadId, message, now(), undefined, finished('FAILED', 0, message, 0))
       log.info({ event: 'failed', reason: message, changed }, 'quick install failed')
     }
     throw err
@@ -113,7 +123,7 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
   const summary = result.summary
   if (result.bundles.length === 0) {
     const message = noBundlesMessage(summary)
-    const changed = await markFailed(db, uploadId, message, now(), summary)
+    const changed = await markFailed(db, uploadId, message, now(), summary, finished('FAILED', 0, message, summary.rows_read))
     log.info({ event: 'failed', reason: message, changed }, 'quick install failed')
     return changed ? 'failed' : 'lost'
   }
@@ -125,6 +135,7 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
       const completed = await completeUpload(tx.orm, { id: uploadId, bundlesCreated: result.bundles.length, summary: summary as unknown as Record<string, unknown>, now: at })
       if (!completed) throw new LostToSweep()
       await deleteChunks(tx.orm, [uploadId])
+      await finished('COMPLETED', result.bundles.length, null, summary.rows_read)(tx)
     })
   } catch (err) {
     if (err instanceof LostToSweep) {

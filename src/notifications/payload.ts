@@ -10,3 +10,16 @@ export interface UploadOutcome {
   bundles_created: number
   error_message: string | null
 }
+
+/** What the worker knows when an upload reaches its terminal state (for notifications and metrics). */
+export interface FinishedUpload extends UploadOutcome {
+  /** Data rows the engine read (0 when it failed before reading). */
+  rows_read: number
+  /** Upload bytes as received. */
+  bytes: number
+  /** Worker start to terminal write. */
+  duration_ms: number
+}
+
+/** Called inside the transaction that writes the terminal status, so its effects commit with it. */
+export type UploadFinishedHook = (tx: import('../../db/database.js').Transaction, upload: FinishedUpload) => Promise<void>

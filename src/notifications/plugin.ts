@@ -10,6 +10,8 @@ import { createNotificationQueues, enqueueOutcomeNotifications, notificationsEna
 
 export interface Notifications {
   readonly settings: NotificationSettings
+  /** A webhook or an e-mail is configured. */
+  readonly enabled: boolean
   /** Queues the configured webhook and e-mail for this outcome; a no-op when neither is configured. */
   uploadFinished: (tx: SqlExecutor, outcome: UploadOutcome) => Promise<void>
 }
@@ -56,7 +58,7 @@ export function notificationSettingsFrom (config: NotificationConfig): Notificat
 }
 
 export default fp(async function notificationsPlugin (app: FastifyInstance) {
-  const settings = notificationSettingsFrom(app.config as unknown as NotificationConfig)
+  const settings = notificationSettingsFrom(app.config)
   const boss = app.queue.boss
   let closeSenders = (): void => {}
   if (notificationsEnabled(settings)) {
@@ -66,6 +68,7 @@ export default fp(async function notificationsPlugin (app: FastifyInstance) {
   }
   app.decorate('notifications', {
     settings,
+    enabled: notificationsEnabled(settings),
     async uploadFinished (tx, outcome) {
       if (!notificationsEnabled(settings)) return
       await enqueueOutcomeNotifications(boss, settings, outcome, tx)

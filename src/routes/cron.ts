@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { sweepStuckJobs } from '../jobs/sweep-stuck-jobs.js'
+import { createGoogleOidcVerifier } from '../auth/google-oidc.js'
+import { terminalHooks } from '../notifications/terminal-hooks.js'
 import { UnauthorizedError } from '../errors.js'
 import { errorReply } from './schemas.js'
 
@@ -21,6 +23,18 @@ export function bearerMatches (request: FastifyRequest, secret: string | undefin
 
 export default async function cronRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const { CRON_OIDC_AUDIENCE: audience, CRON_OIDC_SERVICE_ACCOUNT: serviceAccount, CRON_OIDC_JWKS_URL: jwksUrl } = app.config
+  // Cloud Scheduler's `--oidc-service-account-email` token, accepted beside the shared secret.
+  const verifyOidc = audience !== undefined && serviceAccount !== undefined
+    ? createGoogleOidcVerifier({ jwksUrl, audience, serviceAccountEmail: serviceAccount })
+    : null
+  const oidcMatches = async (request: FastifyRequest): Promise<boolean> => {
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')
+    if (verifyOidc === null || match === null || match[1].split('.').length !== 3) return false
+    const verdict = await verifyOidc(match[1])
+    if (!verdict.ok) request.log.warn({ reason: verdict.reason }, 'cron call with a rejected OIDC token')
+    return verdict.ok
+  }
   app.post('/api/bundles/cron/cleanup-stuck-jobs', {
     config: { auth: false },
     schema: {
@@ -29,15 +43,17 @@ export default async function cronRoutes (fastify: FastifyInstance): Promise<voi
       security: [{ cronSecret: [] }],
       response: {
         200: Type.Object({ cleaned: Type.Integer(), message: Type.String() }),
-        401: errorReply('Missing or wrong CRON_SECRET, or no CRON_SECRET configured'),
+        401: errorReply('Missing or wrong CRON_SECRET (or Google OIDC token), or neither configured'),
         503: errorReply('The database is unavailable')
       }
     }
   }, async (request) => {
-    if (!bearerMatches(request, app.config.CRON_SECRET)) {
-      throw new UnauthorizedError(app.config.CRON_SECRET === undefined ? 'the cron endpoint is disabled: no CRON_SECRET is configured' : 'send Authorization: Bearer <CRON_SECRET>')
+    if (!bearerMatches(request, app.config.CRON_SECRET) && !(await oidcMatches(request))) {
+      throw new UnauthorizedError(app.config.CRON_SECRET === undefined && verifyOidc === null
+        ? 'the cron endpoint is disabled: no CRON_SECRET is configured (and no CRON_OIDC_AUDIENCE)'
+        : `send Authorization: Bearer <${[app.config.CRON_SECRET !== undefined ? 'CRON_SECRET' : '', verifyOidc !== null ? 'Google OIDC token' : ''].filter(Boolean).join(' or ')}>`)
     }
-    const cleaned = await sweepStuckJobs(app.db, new Date(), app.config.PROCESSING_TIMEOUT_MINUTES)
+    const cleaned = await sweepStuckJobs(app.db, new Date(), app.config.PROCESSING_TIMEOUT_MINUTES, terminalHooks(app).onSwept)
     request.log.info({ event: 'sweep', cleaned, trigger: 'cron_endpoint' }, `Marked ${cleaned} stuck jobs as FAILED`)
     return { cleaned, message: `Marked ${cleaned} stuck jobs as FAILED` }
   })

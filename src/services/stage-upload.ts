@@ -65,7 +65,8 @@ class ContentChecks {
 }
 
 export async function stageUpload (db: Database, uploadId: string, file: Readable & { truncated?: boolean }, gzipped: boolean, limits: StageLimits): Promise<StagedUpload> {
-  const checks = new ContentChecks(limits.maxInflatedMb * MB, limits.maxInflatedMb)
+  // The inflation cap is for .gz only; a plain file is capped by MAX_UPLOAD_MB (busboy's limit).
+  const checks = new ContentChecks(gzipped ? limits.maxInflatedMb * MB : Infinity, limits.maxInflatedMb)
   let pending: Buffer[] = []
   let pendingLength = 0
   let seq = 0

@@ -1,0 +1,29 @@
+// What happens when uploads reach a terminal state, beyond the status write itself: completion
+// notifications are queued (in the same transaction) and the metrics count it. The worker and the
+// sweep (scheduled or through the cron route) take these hooks.
+import type { FastifyInstance } from 'fastify'
+import type { UploadFinishedHook } from './payload.js'
+import type { SweptUploadsHook } from '../jobs/sweep-stuck-jobs.js'
+
+export interface TerminalHooks {
+  onFinished: UploadFinishedHook
+  onSwept: SweptUploadsHook
+}
+
+export function terminalHooks (app: FastifyInstance): TerminalHooks {
+  return {
+    async onFinished (tx, upload) {
+      const { job_id, shop, status, bundles_created, error_message } = upload
+      await app.notifications.uploadFinished(tx, { job_id, shop, status, bundles_created, error_message })
+      app.metrics.recordJobFinished({ status: upload.status, durationMs: upload.duration_ms, rows: upload.rows_read, bytes: upload.bytes })
+    },
+    async onSwept (tx, uploadIds, message) {
+      app.metrics.recordSweep(uploadIds.length)
+      if (uploadIds.length === 0 || !app.notifications.enabled) return
+      const { rows } = await tx.executeSql('select id, shop_id from csv_uploads where id = any($1::uuid[])', [uploadIds])
+      for (const row of rows as Array<{ id: string, shop_id: string }>) {
+        await app.notifications.uploadFinished(tx, { job_id: row.id, shop: row.shop_id, status: 'FAILED', bundles_created: 0, error_message: message })
+      }
+    }
+  }
+}
