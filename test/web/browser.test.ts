@@ -307,7 +307,8 @@ t.test('merchant page in a real browser', { skip: missing }, async t => {
   await t.test('with a Shopify secret: the page sends the ?token= session token, and says when there is none', async t => {
     const apiKey = 'web-test-api-key'
     const secret = 'web-test-api-secret-0123456789'
-    const shopify = await startRealServer('shopify', { SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: secret }, ARTIFACTS)
+    // A 1 MB upload limit here, so the 2 MB export shows the 413 sentence.
+    const shopify = await startRealServer('shopify', { SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: secret, MAX_UPLOAD_MB: '1' }, ARTIFACTS)
     t.teardown(async () => { await shopify.stop() })
     services.push(shopify.url)
     const shop = 'web-token.myshopify.com'
@@ -327,13 +328,17 @@ t.test('merchant page in a real browser', { skip: missing }, async t => {
     await page.waitForSelector('#upload-section', { state: 'visible', timeout: 15_000 })
     t.match(await statusText(page), /Ready/, 'the status call was accepted')
     t.notOk(await page.isVisible('#shop-form'), 'no shop field when the shop comes from the session')
-    t.ok(authHeaders.length > 0 && authHeaders.every(h => h === `Bearer ${token}|`), 'every API call carries the bearer token and no shop header')
+    await upload(page, files.orders)
+    await waitForText(page, '#upload-message', 'File too large')
+    t.equal(await uploadMessage(page), 'File too large: the limit is 1 MB. Compress the export (.csv.gz) or split it.', 'the 413 sentence')
+    await shot(page, '11-too-large', false)
+    t.ok(authHeaders.length >= 2 && authHeaders.every(h => h === `Bearer ${token}|`), 'every API call, the upload too, carries the bearer token and no shop header')
 
     await page.goto(shopify.url)
     await page.waitForSelector('#alert', { state: 'visible', timeout: 15_000 })
     t.match(await alertText(page), /needs a Shopify session/, 'without a token the page says what is missing')
     t.notOk(await page.isVisible('#upload-section'), 'and offers no upload that would be refused')
-    await shot(page, '11-no-session')
+    await shot(page, '12-no-session')
     await page.close()
   })
 

@@ -29,7 +29,9 @@ t.test('400 and 413 as sentences', async t => {
     'The file was not accepted: Invalid file: CSV file required.')
   t.equal(uploadRefusal(400, { detail: 'Unrecognised columns. Expected Name and Lineitem name; found a, b.' }).text,
     'The file was not accepted: Unrecognised columns. Expected Name and Lineitem name; found a, b.', 'no doubled full stop')
-  t.match(uploadRefusal(413, { detail: 'too big' }, 512).text, /too large \(the limit is 512 MB\)\. Compress it to \.csv\.gz/)
+  t.equal(uploadRefusal(413, { detail: 'File too large: the limit is 512 MB. Compress the export (.csv.gz) or split it.' }).text,
+    'File too large: the limit is 512 MB. Compress the export (.csv.gz) or split it.', '413: the service names its limit')
+  t.match(uploadRefusal(413, 'Request Entity Too Large').text, /^File too large for this service\. Compress it to \.csv\.gz/, '413 from a proxy, without JSON')
   t.match(uploadRefusal(0, null).text, /did not reach the service/)
   t.equal(uploadRefusal(429, { detail: 'Too many uploads: at most 60 per 60 seconds for a shop. Try again in 1 minute.' }).text,
     'Too many uploads: at most 60 per 60 seconds for a shop. Try again in 1 minute.', '429 says when to try again')

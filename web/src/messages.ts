@@ -77,7 +77,7 @@ export type UploadRefusal =
   | { kind: 'error', text: string }
 
 /** What to tell the merchant when an upload is refused (or the service cannot be reached: status 0). */
-export function uploadRefusal (status: number, body: unknown, maxMb?: number): UploadRefusal {
+export function uploadRefusal (status: number, body: unknown): UploadRefusal {
   const detail = detailOf(body)
   if (status === 409 && detail !== null && typeof detail === 'object') {
     if (detail.error === 'ALREADY_PROCESSING' && typeof detail.job_id === 'string') {
@@ -94,10 +94,10 @@ export function uploadRefusal (status: number, body: unknown, maxMb?: number): U
     case 400:
       return { kind: 'error', text: `The file was not accepted: ${sentence(text ?? 'it is not a readable order export')}` }
     case 413:
+      // The service's detail names its limit (it depends on MAX_UPLOAD_MB).
       return {
         kind: 'error',
-        text: `The file is too large${maxMb === undefined ? '' : ` (the limit is ${maxMb} MB)`}. ` +
-          'Compress it to .csv.gz, or export a shorter date range, and upload again.'
+        text: sentence(text ?? 'File too large for this service. Compress it to .csv.gz, or export a shorter date range, and upload again')
       }
     case 401:
     case 403:
