@@ -112,8 +112,10 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
     }
     if (isUniqueViolation(err)) {
       const latest = await findLatestUpload(db.orm, shop)
-      if (latest?.status === 'processing') throw alreadyProcessing(latest, now())
+      if (latest?.status === 'processing') err = alreadyProcessing(latest, now())
     }
+    const statusCode = (err as { statusCode?: number }).statusCode ?? 500
+    if (statusCode < 500) log.info({ event: 'upload_rejected', status_code: statusCode, reason: (err as Error).message }, 'quick install upload rejected')
     throw err
   }
 }
