@@ -100,3 +100,50 @@ t.test('HTTP2=true: an HTTP/2 client uploads over cleartext h2c; SIGTERM shuts d
   t.match(server.output(), /"severity":"INFO"/, 'logs carry Cloud Logging severity')
   t.notMatch(server.output(), /Product A/, 'file contents are never logged')
 })
+
+t.test('the design\'s curl scenarios over plain HTTP/1 against the running server', async (t) => {
+  const database = await createTestDatabase()
+  t.teardown(async () => { await database.drop() })
+  await (await database.open()).close()
+  const server = await spawnServer({ ...database.env, CRON_SECRET: 'curl-scenario-secret-123' })
+  t.teardown(() => { if (server.child.exitCode === null) server.child.kill('SIGKILL') })
+  const base = `http://127.0.0.1:${server.port}`
+  const form = (name: string, content: string): FormData => {
+    const data = new FormData()
+    data.append('file', new Blob([content], { type: 'text/csv' }), name)
+    return data
+  }
+
+  // curl -F file=@products.csv http://localhost:8080/api/bundles/quick-install
+  const started = await fetch(`${base}/api/bundles/quick-install`, { method: 'POST', body: form('products.csv', TINY_CATALOG) })
+  t.equal(started.status, 200)
+  const { job_id: jobId } = await started.json() as { job_id: string }
+  let job: Record<string, unknown> = {}
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+    job = await (await fetch(`${base}/api/bundles/status/${jobId}`)).json() as Record<string, unknown>
+    if (job.status !== 'PROCESSING') break
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  t.match(job, { status: 'COMPLETED', processed_count: 1 }, 'curl …/status/<job_id>')
+  t.match(await (await fetch(`${base}/api/bundles/quick-install/status`)).json(), { status: 'COMPLETED', can_run: false, can_retry_in_days: 30 }, 'curl …/quick-install/status')
+
+  const again = await fetch(`${base}/api/bundles/quick-install`, { method: 'POST', body: form('products.csv', TINY_CATALOG) })
+  t.equal(again.status, 409, 'the same shop again: cooldown')
+  t.match(await again.json(), { detail: { error: 'ALREADY_COMPLETED', can_retry_in_days: 30 } })
+  const bad = await fetch(`${base}/api/bundles/quick-install`, { method: 'POST', body: form('notes.txt', 'hello'), headers: { 'x-shop-domain': 'another.myshopify.com' } })
+  t.same([bad.status, await bad.json()], [400, { detail: 'Invalid file: CSV file required' }], 'a non-CSV file')
+  const other = await fetch(`${base}/api/bundles/quick-install`, { method: 'POST', body: form('products.csv', TINY_CATALOG), headers: { 'x-shop-domain': 'another.myshopify.com' } })
+  t.equal(other.status, 200, 'another shop is independent')
+
+  const bundles = await (await fetch(`${base}/api/bundles`)).json() as { total: number }
+  t.equal(bundles.total, 1)
+  const csv = await fetch(`${base}/api/bundles/export.csv`)
+  t.match(await csv.text(), /^rank,type,source,products/)
+  const cron = await fetch(`${base}/api/bundles/cron/cleanup-stuck-jobs`, { method: 'POST', headers: { authorization: 'Bearer curl-scenario-secret-123' } })
+  t.same(await cron.json(), { cleaned: 0, message: 'Marked 0 stuck jobs as FAILED' })
+  t.match(await (await fetch(`${base}/readyz`)).json(), { status: 'ready', auth_mode: 'development' })
+  t.equal((await fetch(`${base}/docs/`)).status, 200)
+
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0)
+})
