@@ -106,7 +106,7 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
     if (signal.aborted) throw err // shutting down: hand the job back, do not fail the upload
     if (isEngineInputError(err)) {
       // The file will not read differently next time: fail now, no retry.
-      const changed = await markFailed(db, uploadId, err.message, now(), undefined, finished('FAILED', 0, err.message, 0))
+      const changed = await markFailed(db, uploadId, err.message, now(), undefined, finished('FAILED', 0, err.message, upload.total_rows))
       log.info({ event: 'failed', code: err.code, reason: err.message, changed }, 'quick install failed')
       return changed ? 'failed' : 'lost'
     }
@@ -114,7 +114,7 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
     log.error({ err, final_attempt: finalAttempt }, 'quick install attempt failed')
     if (finalAttempt) {
       const message = `Bundle generation failed: ${err instanceof Error ? err.message : String(err)}`
-      const changed = await markFailed(db, uploadId, message, now(), undefined, finished('FAILED', 0, message, 0))
+      const changed = await markFailed(db, uploadId, message, now(), undefined, finished('FAILED', 0, message, upload.total_rows))
       log.info({ event: 'failed', reason: message, changed }, 'quick install failed')
     }
     throw err
