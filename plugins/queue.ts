@@ -35,7 +35,15 @@ export default fp(async function queuePlugin (app: FastifyInstance) {
     cronMonitorIntervalSeconds: config.BOSS_CRON_INTERVAL_SECONDS,
     cronWorkerIntervalSeconds: config.BOSS_CRON_INTERVAL_SECONDS
   })
-  boss.on('error', (err: Error) => app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'queue error'))
+  // While the database is unreachable pg-boss fails every poll: log each distinct error once a minute.
+  const lastLogged = new Map<string, number>()
+  boss.on('error', (err: Error) => {
+    const now = Date.now()
+    if (now - (lastLogged.get(err.message) ?? 0) < 60_000) return
+    lastLogged.set(err.message, now)
+    if (lastLogged.size > 100) lastLogged.clear()
+    app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'queue error')
+  })
 
   const queueSettings = {
     retryLimit: config.QUEUE_RETRY_LIMIT,
