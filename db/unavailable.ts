@@ -3,7 +3,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIME
 // Postgres: admin/crash shutdown, cannot connect now, too many connections.
 const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300'])
 const MESSAGES = [/Connection terminated/i, /timeout exceeded when trying to connect/i, /Cannot use a pool after calling end/i,
-  /Client has encountered a connection error/i, /database is closed/i, /PGlite is closed/i, /connection.*closed/i]
+  /Client has encountered a connection error/i, /database is closed/i, /not currently accepting connections/i, /PGlite is closed/i, /connection.*closed/i]
 
 export function isDatabaseUnavailable (err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
