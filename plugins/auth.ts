@@ -84,6 +84,8 @@ export default fp(async function authPlugin (app: FastifyInstance) {
 
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/') && request.url !== '/api') return
+    // A CORS preflight carries no credentials by design; it only learns what the real request may send.
+    if (request.method === 'OPTIONS') return
     if (request.routeOptions.config?.auth === false) return
     request.shop = await authenticate(request)
   })

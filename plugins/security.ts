@@ -41,6 +41,14 @@ export const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null
 }
 
+function cspHeader (directives: Record<string, string[] | null>): string {
+  return Object.entries(directives)
+    .map(([name, values]) => [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), ...(values ?? [])].join(' '))
+    .join(';')
+}
+
+const DOCS_CSP = cspHeader({ ...CONTENT_SECURITY_POLICY, styleSrc: ["'self'", "'unsafe-inline'"] })
+
 export async function registerSecurity (app: FastifyInstance, settings: SecuritySettings): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
@@ -81,6 +89,8 @@ export async function registerSecurity (app: FastifyInstance, settings: Security
   await app.register(rateLimit, { global: false })
 
   app.addHook('onSend', async (request, reply, payload) => {
+    // Swagger UI injects <style> elements at run time; only its pages get inline styles (no scripts).
+    if (request.url.startsWith('/docs') && reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DOCS_CSP)
     if (!request.raw.complete && reply.statusCode >= 400) closeAfterEarlyAnswer(request.raw, reply.raw)
     return payload
   })
