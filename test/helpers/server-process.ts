@@ -24,8 +24,19 @@ export async function freePort (): Promise<number> {
   })
 }
 
-/** Starts the server; `ready` waits for its "listening" line. Only variables given here reach it. */
+/** Starts the server; waits for its "listening" line. Only variables given here reach it. */
 export async function spawnServer (env: Record<string, string>, options: { waitForListening?: boolean } = {}): Promise<ServerProcess> {
+  // A free port can be taken by another process between our probe and the child's listen: retry then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOnce(env, options)
+    } catch (err) {
+      if (attempt >= 3 || env.PORT !== undefined || !/EADDRINUSE/.test((err as Error).message)) throw err
+    }
+  }
+}
+
+async function spawnOnce (env: Record<string, string>, options: { waitForListening?: boolean }): Promise<ServerProcess> {
   const port = env.PORT !== undefined ? Number(env.PORT) : await freePort()
   let output = ''
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'src', 'server.ts')], {
