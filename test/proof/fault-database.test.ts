@@ -1,0 +1,105 @@
+// The database goes away for a while under a running server process (a TCP proxy on loopback in
+// front of Postgres is cut, then restored): requests get 503 with a clear message, /readyz says not
+// ready, an upload cut off mid-stream leaves nothing behind, and the same process recovers by itself.
+import t from 'tap'
+import { postgresUrl, SKIP_WITHOUT_POSTGRES, viaPort } from './postgres.js'
+import { startTcpProxy } from './tcp-proxy.js'
+import { startFleet } from './fleet.js'
+import { asShop, get, postMultipart, upload, waitForTerminal } from './client.js'
+import { VALID_SMALL_CSV, GENERIC_HEADER } from './fixtures.js'
+
+const base = postgresUrl()
+if (base === undefined) {
+  t.plan(0, SKIP_WITHOUT_POSTGRES)
+} else {
+  const target = new URL(base)
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port === '' ? 5432 : target.port) })
+  const fleet = await startFleet(base, 'dbgone')
+  t.teardown(async () => { await fleet.close(); await proxy.close() })
+  const server = await fleet.start('A', { DATABASE_URL: viaPort(fleet.db.url, proxy.port), CRON_SECRET: 'dbgone-cron-secret-0123456789' })
+  const DOWN = 'The database is unavailable right now. Please try again in a moment.'
+
+  await t.test('before: an install works through the proxy', async (t) => {
+    const res = await upload(server.url, asShop('before.myshopify.com'), VALID_SMALL_CSV)
+    t.equal(res.status, 200)
+    t.equal((await waitForTerminal(server.url, asShop('before.myshopify.com'), res.body.job_id)).status, 'COMPLETED')
+    t.ok(proxy.open() > 0, 'the server talks to Postgres through the proxy')
+  })
+
+  await t.test('cut: 503 with a clear message, not ready, alive, an upload cut mid-stream leaves nothing', async (t) => {
+    // An upload that is streaming when the database goes: its body pauses after the first rows until the cut.
+    let release: () => void = () => {}
+    const cutDone = new Promise<void>((resolve) => { release = resolve })
+    let sentHead: () => void = () => {}
+    const headSent = new Promise<void>((resolve) => { sentHead = resolve })
+    const rows = '1001,A-1,Alpha Mug,1,12.00,2025-03-01T10:00:00Z\n1001,B-2,Beta Spoon,1,4.50,2025-03-01T10:00:00Z\n'
+    const midStream = postMultipart(server.url, asShop('midstream.myshopify.com'), [{
+      name: 'file',
+      filename: 'orders.csv',
+      contentType: 'text/csv',
+      body: async function * () {
+        yield Buffer.from(`${GENERIC_HEADER}\n`)
+        for (let i = 0; i < 3000; i++) yield Buffer.from(rows.repeat(200)) // ~20 MB: several chunks stored before the cut
+        sentHead()
+        await cutDone
+        for (let i = 0; i < 200; i++) yield Buffer.from(rows.repeat(200))
+      }
+    }]).catch((err: Error) => ({ status: 0, body: { error: err.message }, headers: {}, ms: 0 }))
+    await headSent
+    proxy.cut()
+    release()
+
+    const cutUpload = await midStream
+    t.ok([503, 0].includes(cutUpload.status), `the upload cut mid-stream fails (${cutUpload.status} ${JSON.stringify(cutUpload.body)})`)
+    if (cutUpload.status === 503) t.same(cutUpload.body, { detail: DOWN }, 'with the clear message')
+
+    const status = await get(server.url, '/api/bundles/quick-install/status', asShop('before.myshopify.com'))
+    t.equal(status.status, 503, 'status polling answers 503')
+    t.same(status.body, { detail: DOWN }, 'with a clear message, no stack')
+    const jobStatus = await get(server.url, '/api/bundles/status/00000000-0000-4000-8000-000000000000', asShop('before.myshopify.com'))
+    t.equal(jobStatus.status, 503, 'job status answers 503')
+    const fresh = await upload(server.url, asShop('during.myshopify.com'), VALID_SMALL_CSV)
+    t.equal(fresh.status, 503, 'a new upload answers 503')
+    t.same(fresh.body, { detail: DOWN })
+    const ready = await get(server.url, '/readyz')
+    t.equal(ready.status, 503, '/readyz: not ready')
+    t.match(ready.body, { status: 'not_ready', reason: /database/ })
+    t.equal((await get(server.url, '/healthz')).status, 200, '/healthz: the process is alive')
+    t.equal(server.child.exitCode, null, 'the process did not exit')
+  })
+
+  await t.test('restore: the same process recovers without a restart; nothing half-written', async (t) => {
+    proxy.restore()
+    const deadline = Date.now() + 60_000
+    let ready = await get(server.url, '/readyz')
+    while (ready.status !== 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      ready = await get(server.url, '/readyz')
+    }
+    t.equal(ready.status, 200, 'ready again')
+    t.equal(server.child.exitCode, null, 'same process, never restarted')
+    const rows = await fleet.db.query<{ shop_id: string, status: string }>("select shop_id, status from csv_uploads where shop_id in ('midstream.myshopify.com', 'during.myshopify.com')")
+    t.same(rows, [], 'no upload row from the failed requests')
+    const [{ n: processing }] = await fleet.db.query<{ n: number }>("select count(*)::int as n from csv_uploads where status = 'processing'")
+    t.equal(processing, 0, 'nothing PROCESSING')
+    const [{ n: withoutJob }] = await fleet.db.query<{ n: number }>(
+      "select count(*)::int as n from csv_uploads u where not exists (select 1 from pgboss.job j where j.name = 'quick-install' and j.data->>'upload_id' = u.id::text)")
+    t.equal(withoutJob, 0, 'every upload row has its job (row and job are one transaction)')
+    // Bytes staged before the cut could not be deleted while the database was gone; they belong to no
+    // upload, and the sweep removes such orphans once they are older than the processing timeout.
+    const orphans = await fleet.db.query<{ upload_id: string }>('select distinct upload_id from upload_chunks c where not exists (select 1 from csv_uploads u where u.id = c.upload_id)')
+    t.comment(`orphaned staged uploads after the cut: ${orphans.length}`)
+    if (orphans.length > 0) {
+      await fleet.db.query("update upload_chunks set created_at = now() - interval '3 hours'")
+      const swept = await fetch(`${server.url}/api/bundles/cron/cleanup-stuck-jobs`, { method: 'POST', headers: { authorization: 'Bearer dbgone-cron-secret-0123456789' } })
+      t.equal(swept.status, 200, 'the sweep runs')
+      const [{ n: left }] = await fleet.db.query<{ n: number }>('select count(*)::int as n from upload_chunks')
+      t.equal(left, 0, 'the sweep removed the orphaned bytes')
+    }
+    const after = await upload(server.url, asShop('after.myshopify.com'), VALID_SMALL_CSV)
+    t.equal(after.status, 200, 'uploads work again')
+    t.equal((await waitForTerminal(server.url, asShop('after.myshopify.com'), after.body.job_id)).status, 'COMPLETED', 'and the worker processes them')
+    const retry = await upload(server.url, asShop('during.myshopify.com'), VALID_SMALL_CSV)
+    t.equal(retry.status, 200, 'the shop refused during the outage can upload now')
+  })
+}
