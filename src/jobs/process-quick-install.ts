@@ -39,9 +39,19 @@ export type QuickInstallOutcome = 'completed' | 'failed' | 'skipped' | 'lost'
 
 class LostToSweep extends Error {}
 
+/** The stored chunks, checked against the byte count the upload recorded (never a silently short file). */
+async function * storedBytes (db: Database, uploadId: string, expectedBytes: number): AsyncGenerator<Uint8Array> {
+  let bytes = 0
+  for await (const chunk of readUploadChunks(db.orm, uploadId)) {
+    bytes += chunk.length
+    yield chunk
+  }
+  if (bytes !== expectedBytes) throw new Error(`the stored file is incomplete (${bytes} of ${expectedBytes} bytes); please upload it again`)
+}
+
 /** The upload's bytes, inflated when they were stored gzipped. */
-function uploadSource (db: Database, uploadId: string, gzipped: boolean): AsyncIterable<Uint8Array> {
-  const chunks = Readable.from(readUploadChunks(db.orm, uploadId), { objectMode: false })
+function uploadSource (db: Database, uploadId: string, gzipped: boolean, expectedBytes: number): AsyncIterable<Uint8Array> {
+  const chunks = Readable.from(storedBytes(db, uploadId, expectedBytes), { objectMode: false })
   if (!gzipped) return chunks
   const out = new PassThrough()
   pipeline(chunks, createGunzip(), out).catch((err: Error) => out.destroy(err))
@@ -101,7 +111,7 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
     })
   let result: EngineResult
   try {
-    result = await runEngineInWorker(uploadSource(db, uploadId, upload.gzipped), {}, signal)
+    result = await runEngineInWorker(uploadSource(db, uploadId, upload.gzipped, upload.bytes_received), {}, signal)
   } catch (err) {
     if (signal.aborted) throw err // shutting down: hand the job back, do not fail the upload
     if (isEngineInputError(err)) {
@@ -109,6 +119,11 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
       const changed = await markFailed(db, uploadId, err.message, now(), undefined, finished('FAILED', 0, err.message, upload.total_rows))
       log.info({ event: 'failed', code: err.code, reason: err.message, changed }, 'quick install failed')
       return changed ? 'failed' : 'lost'
+    }
+    // The sweep may have failed the upload (and deleted its bytes) while this attempt ran.
+    if ((await findUpload(db.orm, uploadId))?.status !== 'processing') {
+      log.warn({ event: 'late_worker', reason: err instanceof Error ? err.message : String(err) }, 'quick install attempt ended after its upload stopped processing')
+      return 'lost'
     }
     const finalAttempt = job.retryCount >= job.retryLimit
     log.error({ err, final_attempt: finalAttempt }, 'quick install attempt failed')

@@ -27,11 +27,17 @@ export async function deleteChunks (orm: Orm, uploadIds: string[]): Promise<void
   await orm.delete(uploadChunks).where(inArray(uploadChunks.upload_id, uploadIds))
 }
 
-/** Chunks older than `cutoff` whose upload is not processing: a request that died mid-upload, or leftovers. */
+/**
+ * Chunks of uploads that are not processing and whose newest chunk is older than `cutoff`: a request
+ * that died mid-upload, or leftovers. (An upload still streaming keeps adding chunks, so a slow one
+ * is never cut short.)
+ */
 export async function deleteOrphanChunks (orm: Orm, cutoff: Date): Promise<number> {
   const live = orm.select({ id: csvUploads.id }).from(csvUploads).where(eq(csvUploads.status, 'processing'))
+  const stale = orm.select({ id: uploadChunks.upload_id }).from(uploadChunks)
+    .groupBy(uploadChunks.upload_id).having(lt(sql`max(${uploadChunks.created_at})`, cutoff))
   const rows = await orm.delete(uploadChunks)
-    .where(and(lt(uploadChunks.created_at, cutoff), notInArray(uploadChunks.upload_id, live)))
+    .where(and(inArray(uploadChunks.upload_id, stale), notInArray(uploadChunks.upload_id, live)))
     .returning({ id: uploadChunks.upload_id })
   return new Set(rows.map(r => r.id)).size
 }

@@ -28,8 +28,11 @@ t.test('the cron endpoint fails only uploads processing past the timeout, and de
   const fresh = await startUpload('fresh')
   await backdate(stuck, 11)
   await backdate(fresh, 9)
-  // Bytes of a request that died before its upload row was written.
+  // Bytes of a request that died before its upload row was written...
   await app.db.executeSql("insert into upload_chunks (upload_id, seq, data, created_at) values ($1, 0, '\\x00'::bytea, now() - interval '1 hour')", [crypto.randomUUID()])
+  // ...and of a slow upload still streaming: its first chunk is old, its newest is not.
+  const streaming = crypto.randomUUID()
+  await app.db.executeSql("insert into upload_chunks (upload_id, seq, data, created_at) values ($1, 0, '\\x00'::bytea, now() - interval '1 hour'), ($1, 1, '\\x00'::bytea, now())", [streaming])
 
   const res = await cron()
   t.equal(res.statusCode, 200, res.body)
@@ -39,7 +42,9 @@ t.test('the cron endpoint fails only uploads processing past the timeout, and de
   t.same(await row(fresh), { status: 'processing', error_message: null }, 'a 9-minute-old upload is left alone')
   t.ok(await chunks(fresh) > 0, 'a running upload keeps its file')
   const orphans = (await app.db.executeSql('select count(*)::int as n from upload_chunks where upload_id not in (select id from csv_uploads)')).rows[0].n
-  t.equal(orphans, 0, 'orphaned bytes are deleted')
+  t.equal(orphans, 2, 'orphaned bytes are deleted; the upload still streaming keeps both its chunks')
+  t.equal((await app.db.executeSql('select count(*)::int as n from upload_chunks where upload_id = $1', [streaming])).rows[0].n, 2)
+  await app.db.executeSql('delete from upload_chunks where upload_id = $1', [streaming])
 
   const status = (await app.inject({ url: `/api/bundles/status/${stuck}`, headers: shop('stuck') })).json()
   t.match(status, { status: 'FAILED', error_message: 'Processing timed out after 10 minutes' })
@@ -81,4 +86,14 @@ t.test('without CRON_SECRET the cron endpoint refuses every call', async (t) => 
     t.equal(res.statusCode, 401, `refused: ${String(authorization)}`)
     t.match(res.json().detail, /no CRON_SECRET is configured/)
   }
+})
+
+t.test('a stored file that lost bytes fails with a reason instead of running on a short file', async (t) => {
+  const id = await startUpload('short-file')
+  await app.db.executeSql('delete from upload_chunks where upload_id = $1', [id])
+  await t.rejects(processQuickInstall({ db: app.db, log: app.log, signal: new AbortController().signal },
+    { id: 'job3', data: { upload_id: id, shop_id: 'short-file.myshopify.com' }, retryCount: 2, retryLimit: 2 }), /incomplete/)
+  const failed = await row(id)
+  t.equal(failed.status, 'failed', 'the last attempt records the failure')
+  t.match(failed.error_message, /stored file is incomplete \(0 of \d+ bytes\)/)
 })
