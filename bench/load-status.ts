@@ -10,6 +10,13 @@ import fs from 'node:fs'
 import { Pool } from 'undici'
 import { startBenchServer, exportFile, lineCount, mb, round, type BenchServer } from './load-harness.js'
 import { asShop, fileBytes, get, percentile, upload } from '../test/proof/client.js'
+import { parsePrometheusText } from '../test/ops/prom-text.js'
+
+/** The server's longest event-loop stall since the last scrape (prom-client resets it per scrape). */
+async function eventLoopLagMaxMs (bench: BenchServer): Promise<number> {
+  const m = parsePrometheusText(String((await get(bench.url, '/metrics')).body))
+  return round((m.value('bundle_api_nodejs_eventloop_lag_max_seconds') ?? NaN) * 1000)
+}
 
 const CLIENTS = 50
 const POLL_MS = 100
@@ -18,12 +25,13 @@ const MAX_SECONDS = 600
 
 type Mode = 'closed-loop' | 'pollers'
 
-export interface LoadWindow { mode: Mode, phase: 'idle' | 'processing', seconds: number, requests: number, errors: number, p50: number, p99: number, max: number, rps: number }
+export interface LoadWindow { mode: Mode, phase: 'idle' | 'processing', seconds: number, requests: number, errors: number, p50: number, p99: number, max: number, rps: number, eventLoopLagMaxMs: number }
 
 export interface StatusLoad { database: string, lines: number, megabytes: number, uploadSeconds: number[], windows: LoadWindow[], peakRssMB: number }
 
 /** Runs the load until `until()` says stop; returns the latencies' figures. */
 async function load (bench: BenchServer, mode: Mode, phase: LoadWindow['phase'], until: (elapsedMs: number, ownerStatus: string | undefined) => boolean, owner: Record<string, string>): Promise<LoadWindow> {
+  await eventLoopLagMaxMs(bench)
   const pool = new Pool(bench.url, { connections: CLIENTS, pipelining: 1 })
   const latencies: number[] = []
   let errors = 0
@@ -63,7 +71,8 @@ async function load (bench: BenchServer, mode: Mode, phase: LoadWindow['phase'],
     p50: round(percentile(latencies, 50)),
     p99: round(percentile(latencies, 99)),
     max: round(Math.max(...latencies)),
-    rps: Math.round(latencies.length / seconds)
+    rps: Math.round(latencies.length / seconds),
+    eventLoopLagMaxMs: await eventLoopLagMaxMs(bench)
   }
 }
 
@@ -96,8 +105,8 @@ export async function benchStatus (): Promise<StatusLoad> {
 }
 
 export function statusTable (r: StatusLoad): string {
-  const rows = r.windows.map((w) => `| ${r.database} | ${w.mode} | ${w.phase} | ${w.seconds} | ${w.requests} | ${w.rps} | ${w.p50} | **${w.p99}** | ${w.max} | ${w.errors} |`)
-  return ['| database | clients | phase | seconds | requests | req/s | p50 ms | p99 ms | max ms | errors |', '|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n')
+  const rows = r.windows.map((w) => `| ${r.database} | ${w.mode} | ${w.phase} | ${w.seconds} | ${w.requests} | ${w.rps} | ${w.p50} | **${w.p99}** | ${w.max} | ${w.errors} | ${w.eventLoopLagMaxMs} |`)
+  return ['| database | clients | phase | seconds | requests | req/s | p50 ms | p99 ms | max ms | errors | server event-loop stall max ms |', '|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n')
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
