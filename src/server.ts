@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { appPlugin, serverOptions } from './app.js'
 import { DataDirLockedError } from '../db/data-dir-lock.js'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
 
 /** pino → Cloud Logging: `severity` instead of numeric levels, `message` is read as the text. */
 function loggerOptions (config: Config): Record<string, unknown> | false {
@@ -57,6 +58,18 @@ async function main (): Promise<void> {
   }
   process.once('SIGTERM', () => shutdown('SIGTERM'))
   process.once('SIGINT', () => shutdown('SIGINT'))
+  // pg-boss 10 marks a finished job complete/failed without awaiting it (timgit/pg-boss#577): with the
+  // database gone at that moment the rejection is unhandled and would kill the process. Losing that
+  // write is safe (the job expires and is retried; the worker skips an upload that is no longer
+  // processing), so database outages are logged; anything else still stops the process.
+  process.on('unhandledRejection', (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      app.log.warn({ err: { message: (reason as Error).message } }, 'a queue update was lost while the database was unreachable; the job will expire and be retried')
+      return
+    }
+    app.log.fatal({ err: reason }, 'unhandled promise rejection')
+    process.exit(1)
+  })
 
   try {
     await app.register(appPlugin, { config })

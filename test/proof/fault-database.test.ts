@@ -4,8 +4,9 @@
 import t from 'tap'
 import { postgresUrl, SKIP_WITHOUT_POSTGRES, viaPort } from './postgres.js'
 import { startTcpProxy } from './tcp-proxy.js'
-import { startFleet } from './fleet.js'
-import { asShop, get, postMultipart, upload, waitForTerminal } from './client.js'
+import { startFleet, settledDeliveries, uploadFacts } from './fleet.js'
+import { generatedShop } from '../helpers/fixtures.js'
+import { asShop, fileBytes, get, postMultipart, upload, waitForTerminal } from './client.js'
 import { VALID_SMALL_CSV, GENERIC_HEADER } from './fixtures.js'
 
 const base = postgresUrl()
@@ -101,5 +102,34 @@ if (base === undefined) {
     t.equal((await waitForTerminal(server.url, asShop('after.myshopify.com'), after.body.job_id)).status, 'COMPLETED', 'and the worker processes them')
     const retry = await upload(server.url, asShop('during.myshopify.com'), VALID_SMALL_CSV)
     t.equal(retry.status, 200, 'the shop refused during the outage can upload now')
+  })
+}
+
+if (base !== undefined) {
+  await t.test('cut while a job runs: the attempt fails, is retried after the outage, and completes once', async (t) => {
+    const fleet = await startFleet(base, 'dbjob')
+    const target = new URL(base)
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port === '' ? 5432 : target.port) })
+    t.teardown(async () => { await fleet.close(); await proxy.close() })
+    const server = await fleet.start('J', { DATABASE_URL: viaPort(fleet.db.url, proxy.port) })
+    const shop = asShop('outage-job.myshopify.com')
+    const res = await upload(server.url, shop, fileBytes(generatedShop(150_000, 'shopify-orders', 17)))
+    t.equal(res.status, 200)
+    const jobId: string = res.body.job_id
+    await server.waitForLog((l) => l.event === 'processing_started' && l.job_id === jobId)
+    proxy.cut()
+    t.equal((await get(server.url, '/readyz')).status, 503, 'not ready while the database is gone')
+    await server.waitForLog((l) => l.job_id === jobId && /attempt failed/.test(String(l.message)), 10_000)
+      .then(() => t.pass('the running attempt failed on the lost connection'))
+      .catch(() => t.comment('no failed attempt was logged: the cut hit only the queue bookkeeping'))
+    proxy.restore()
+    const job = await waitForTerminal(server.url, shop, jobId, 180_000, 500)
+    t.equal(job.status, 'COMPLETED', `completed after the outage (error: ${job.error_message})`)
+    const facts = await uploadFacts(fleet.db, jobId)
+    t.equal(facts.distinctRanks, facts.bundles, 'bundles written once')
+    t.equal(facts.bundles, facts.processedRows)
+    t.equal(fleet.logs((l) => l.event === 'completed' && l.job_id === jobId).length, 1, 'one completion')
+    t.equal((await settledDeliveries(fleet)).get(jobId), 1, 'one completion webhook')
+    t.equal(server.child.exitCode, null, 'the same process, never restarted')
   })
 }
