@@ -5,13 +5,22 @@
 // { type: 'fail', message } when the main thread's source broke. Worker → main: { type: 'ack' }
 // once a chunk has been consumed (the main thread keeps a bounded number in flight), then
 // { type: 'result', result } or { type: 'error', error }.
+import os from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { runEngine } from './run.js'
 import type { EngineOptions } from './types.js'
 import type { ThreadError, ToThread } from './run-in-worker.js'
 
+/** Nice value for the engine thread (0 = normal, 19 = lowest); CFS then weighs it about 1:10 against requests. */
+const ENGINE_THREAD_NICE = 10
+
 const port = parentPort
 if (!port) throw new Error('engine-thread.ts must run in a worker thread')
+
+// The engine is CPU-bound background work; the HTTP thread beside it must keep answering. On Linux
+// setpriority(PRIO_PROCESS, 0) applies to the calling thread only, so this lowers just this thread:
+// when CPUs are scarce the scheduler serves requests first, and the engine still gets every idle cycle.
+try { os.setPriority(0, ENGINE_THREAD_NICE) } catch { /* not permitted or not supported: run at normal priority */ }
 
 const queue: ToThread[] = []
 let wake: (() => void) | null = null
