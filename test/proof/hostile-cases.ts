@@ -104,7 +104,7 @@ export async function hostileCases (): Promise<HostileCase[]> {
     // The upload route counts records over the whole file as it stores it, so a broken quote is refused at once.
     { name: 'unterminated quote', file: `${GENERIC_HEADER}\n1,A-1,"Alpha Mug,1,12.00,2025-03-01\n2,B-2,Beta,1,4.50,2025-03-01\n`, expect: { answer: 'reject', status: 400, detail: /never closed|quote/i } },
     { name: 'a million columns', file: manyColumns(1_000_000), expect: { answer: 'reject', status: 400, detail: /column|header/i } },
-    { name: '10 MB of commas', file: repeated(',', 10 * MB), expect: { answer: 'reject', status: 400, detail: /column|header|do not match/i } },
+    { name: '10 MB of commas', file: repeated(',', 10 * MB), expect: { answer: 'reject', status: 400, detail: /header row has no column names/ } },
     { name: 'gzip bomb (.csv.gz inflating past MAX_INFLATED_MB)', file: bomb, filename: 'orders.csv.gz', expect: { answer: 'reject', status: 413, detail: new RegExp(`inflates past the ${LIMITS.MAX_INFLATED_MB} MB limit`) } },
     { name: 'corrupt .csv.gz', file: Buffer.concat([bin(0x1f, 0x8b, 8, 0), randomBytes(3000)]), filename: 'orders.csv.gz', expect: { answer: 'reject', status: 400, detail: /gzip/i } },
     { name: 'over MAX_UPLOAD_MB', file: repeated('1,A-1,Alpha Mug,1,12.00,2025-03-01T10:00:00Z\n', (LIMITS.MAX_UPLOAD_MB + 1) * MB, `${GENERIC_HEADER}\n`), expect: { answer: 'reject', status: 413, detail: new RegExp(`limit is ${LIMITS.MAX_UPLOAD_MB} MB`) } },

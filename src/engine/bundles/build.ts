@@ -26,7 +26,8 @@ export function buildBundleList (ingested: IngestResult, engineOptions: EngineOp
     const t0 = performance.now()
     const bundles = finish(catalogBundles(ingested.products, currency, options.maxBundles), options.maxBundles)
     if (bundles.length === 0) {
-      throw new EngineInputError('NO_BUNDLES', 'The catalog has no active products to build offers from.', { products: ingested.products.length })
+      throw new EngineInputError('NO_BUNDLES', `The catalog has no active products to build offers from.${skippedNote(ingested)}`,
+        { products: ingested.products.length, ...skippedDetails(ingested) })
     }
     return { bundles, options, ms: { mine: 0, rank: 0, price: performance.now() - t0 } }
   }
@@ -72,8 +73,9 @@ function noBundles (ingested: IngestResult, options: ResolvedOptions, frequentPa
   for (let b = 0; b < orders; b++) if (ingested.basketOffsets[b + 1] - ingested.basketOffsets[b] >= 2) multiProduct++
   let multiUnit = 0
   for (const q of ingested.basketQuantities) if (q >= 2) multiUnit++
-  const details = { orders_used: orders, multi_product_orders: multiProduct, multi_unit_lines: multiUnit, min_count: options.minCount, frequent_pairs: frequentPairs }
-  if (orders === 0) return new EngineInputError('NO_BUNDLES', 'No order was a real sale with merchandise in it, so there is nothing to learn bundles from.', details)
+  const details = { orders_used: orders, multi_product_orders: multiProduct, multi_unit_lines: multiUnit, min_count: options.minCount, frequent_pairs: frequentPairs, ...skippedDetails(ingested) }
+  const skipped = skippedNote(ingested)
+  if (orders === 0) return new EngineInputError('NO_BUNDLES', `No order was a real sale with merchandise in it, so there is nothing to learn bundles from.${skipped}`, details)
   const together = multiProduct === 0
     ? 'No order had two or more products'
     : frequentPairs === 0
@@ -82,7 +84,30 @@ function noBundles (ingested: IngestResult, options: ResolvedOptions, frequentPa
   const several = multiUnit === 0
     ? 'no product was bought several at a time'
     : `no product was bought several at a time in at least ${options.minCount} orders and clearly more often than the shop's other products`
-  return new EngineInputError('NO_BUNDLES', `${together}, and ${several}.`, details)
+  return new EngineInputError('NO_BUNDLES', `${together}, and ${several}.${skipped}`, details)
+}
+
+/** Rows ingest skipped as unreadable, by reason; empty when none were (or the result carries no summary). */
+function rowsSkipped (ingested: IngestResult): Array<[string, number]> {
+  return Object.entries(ingested.summary?.rows_skipped ?? {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])
+}
+
+function skippedDetails (ingested: IngestResult): { rows_read?: number, rows_skipped?: Record<string, number> } {
+  return rowsSkipped(ingested).length === 0 ? {} : { rows_read: ingested.summary.rows_read, rows_skipped: ingested.summary.rows_skipped }
+}
+
+/**
+ * Unreadable rows are often why nothing was found (a price column holding text, say): the merchant
+ * must learn the file was the problem, with how many rows and the main reasons.
+ */
+function skippedNote (ingested: IngestResult): string {
+  const skipped = rowsSkipped(ingested)
+  if (skipped.length === 0) return ''
+  const total = skipped.reduce((sum, [, n]) => sum + n, 0)
+  const shown = skipped.slice(0, 3).map(([reason, n]) => `${reason.replaceAll('_', ' ')}: ${n}`)
+  if (skipped.length > 3) shown.push(`${skipped.length - 3} other reason(s)`)
+  return ` Also, ${total} of ${ingested.summary.rows_read} data rows were skipped as unreadable (${shown.join(', ')}), ` +
+    'which may be why: check that those columns hold what their names say.'
 }
 
 /** The shop's currency as ingest found it (optional: results built elsewhere may not carry one). */

@@ -47,6 +47,7 @@ export class CatalogCollector {
     }
     let price = NaN
     if (!fieldIsEmpty(s, L.price)) {
+      // "-0" equals 0 (and is not < 0), so it is a free line like "0": dropped as free_item, not skipped as bad_price.
       price = fieldNumber(s, L.price)
       if (Number.isNaN(price) || price < 0) { bump(counts.rows_skipped, 'bad_price'); return }
     }

@@ -83,6 +83,8 @@ export function analyzeHeader (bytes: Uint8Array, complete: boolean): HeaderAnal
   const candidates = forced !== null
     ? [forced]
     : CANDIDATE_DELIMITERS.map(d => ({ d, n: countUnquoted(line, d) })).sort((a, b) => b.n - a.n).map(c => c.d)
+  // A header of delimiters and blanks only ("10 MB of commas") is a file without column names, not an empty one.
+  if (splitHeaderLine(line, candidates[0]).every(c => c === '')) throw blankHeader()
   let best: { delimiter: string, columns: string[] } | null = null
   for (const delimiter of candidates) {
     const columns = splitHeaderLine(line, delimiter)
@@ -144,12 +146,22 @@ const FORMAT_LABELS: Record<FormatName, string> = {
   'generic-catalog': 'product list'
 }
 
+function formatNeeds (): string {
+  return (Object.keys(EXPECTED_COLUMNS) as FormatName[]).map(f => `${FORMAT_LABELS[f]} (${f}): ${EXPECTED_COLUMNS[f].join(', ')}`).join('; ')
+}
+
 function unrecognised (found: string[]): EngineInputError {
-  const expected = EXPECTED_COLUMNS
   const shown = found.length > 40 ? [...found.slice(0, 40), `… ${found.length - 40} more`] : found
-  const needs = (Object.keys(expected) as FormatName[]).map(f => `${FORMAT_LABELS[f]} (${f}): ${expected[f].join(', ')}`).join('; ')
   return new EngineInputError('UNRECOGNISED_FORMAT',
     `The columns of this file do not match any supported export. Found: ${shown.length > 0 ? shown.join(', ') : '(none)'}. ` +
-    `Each format needs — ${needs}.`,
-    { found, expected })
+    `Each format needs — ${formatNeeds()}.`,
+    { found, expected: EXPECTED_COLUMNS })
+}
+
+/** The first row has cells but none is named: say so, and what the first row should hold. */
+export function blankHeader (): EngineInputError {
+  return new EngineInputError('UNRECOGNISED_FORMAT',
+    'The header row has no column names: every cell of the first row is blank. ' +
+    `The first row must name the columns. Each format needs — ${formatNeeds()}.`,
+    { found: [], expected: EXPECTED_COLUMNS })
 }

@@ -2,7 +2,7 @@
 // once (binary, empty, unknown columns) instead of after a queued job.
 import { EngineInputError } from '../errors.js'
 import type { HeaderInspection } from '../types.js'
-import { analyzeHeader, type HeaderAnalysis } from './header.js'
+import { analyzeHeader, blankHeader, type HeaderAnalysis } from './header.js'
 import { HEAD_BYTES } from './limits.js'
 import { assertLooksLikeText, bomLength } from './sniff.js'
 
@@ -25,7 +25,11 @@ export function noDataRows (): EngineInputError {
  * so a header with nothing under it is reported as EMPTY_FILE.
  */
 export function analyzeHead (head: Uint8Array, complete = head.length < HEAD_BYTES): HeaderAnalysis {
-  if (onlyBlank(head, 0)) throw new EngineInputError('EMPTY_FILE', 'The file is empty: it has no header row and no data.')
+  if (onlyBlank(head, 0)) {
+    // Delimiters with nothing between them are a header row without names, not an empty file.
+    if (head.includes(0x2c) || head.includes(0x3b)) throw blankHeader()
+    throw new EngineInputError('EMPTY_FILE', 'The file is empty: it has no header row and no data.')
+  }
   assertLooksLikeText(head)
   const bom = bomLength(head)
   const body = head.subarray(bom)

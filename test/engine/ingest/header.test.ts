@@ -121,3 +121,21 @@ t.test('duplicate and empty column names do not break detection', async t => {
   t.equal(r.format, 'generic-orders')
   t.same(r.columns, ['order_id', '', 'product_id', 'order_id', ''])
 })
+
+t.test('a header row whose cells are all blank says it has no column names, not that the file is empty', async t => {
+  for (const text of [',,,\n1,2,3\n', ';;\n1;2;3\n', ' , ,"" \n1,2,3\n', ',', ','.repeat(70000), ',\n,\n']) {
+    try {
+      inspectHeader(enc(text))
+      t.fail(`${JSON.stringify(text.slice(0, 20))}: expected an error`)
+    } catch (err) {
+      t.ok(isEngineInputError(err), 'an EngineInputError')
+      if (!isEngineInputError(err)) continue
+      const what = JSON.stringify(text.slice(0, 20))
+      t.equal(err.code, 'UNRECOGNISED_FORMAT', `${what}: code`)
+      t.match(err.message, /header row has no column names/, `${what}: says the header has no names`)
+      t.match(err.message, /order_id/, `${what}: says what columns are expected`)
+      t.notMatch(err.message, /empty/i, `${what}: does not call the file empty`)
+      t.same(err.details.found, [], `${what}: found no columns`)
+    }
+  }
+})

@@ -56,7 +56,7 @@ t.test('a million columns, and 10 MB of commas, fail cleanly', async t => {
   t.equal((await failure(sourceOf('order_id,product,quantity\n1,A,1\n2,B' + ',x'.repeat(1500) + '\n'))).code, 'MALFORMED_CSV', 'a row past the column cap')
   const commas = stream('order_id,product\n1,A\n', ',', 10 << 20, '\n')
   t.equal((await failure(commas.source)).code, 'MALFORMED_CSV', '10 MB of commas')
-  t.equal((await failure(sourceOf(','.repeat(10 << 20), 10 << 20))).code, 'EMPTY_FILE', 'a file that is only commas has no header')
+  t.equal((await failure(sourceOf(','.repeat(10 << 20), 10 << 20))).code, 'UNRECOGNISED_FORMAT', 'a file that is only commas has a header without column names')
   const tolerated = await ingest(sourceOf('order_id,product,quantity\n1,A,1\n1,B,1' + ',x'.repeat(900) + '\n'))
   t.equal(tolerated.summary.multi_product_orders, 1, 'extra columns under the cap are ignored')
 })
@@ -106,4 +106,12 @@ t.test('more distinct products than one analysis can hold fails cleanly', async 
   const r = await failure(rows)
   t.equal(r.code, 'MALFORMED_CSV')
   t.match(r.message, /distinct products/)
+})
+
+t.test('10 MB of commas is a header without column names, not an empty file', async t => {
+  const commas = stream('', ',', 10 << 20)
+  const r = await failure(commas.source)
+  t.equal(r.code, 'UNRECOGNISED_FORMAT')
+  t.match(r.message, /header row has no column names/)
+  t.ok(commas.pulled() < 4 << 20, `stops at the header, not the whole file (pulled ${commas.pulled()} bytes)`)
 })
