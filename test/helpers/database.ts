@@ -18,7 +18,13 @@ import type { Config } from '../../src/config.js'
 // pg-boss's version is part of the template key (its schema is installed in the template too).
 const require = createRequire(import.meta.url)
 
-export const onPostgres = (): boolean => process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== ''
+/** The Postgres server URL the suite runs against, if any (DATABASE_URL). */
+export function postgresUrl (): string | undefined {
+  const url = process.env.DATABASE_URL
+  return url !== undefined && url !== '' ? url : undefined
+}
+
+export const onPostgres = (): boolean => postgresUrl() !== undefined
 
 export interface TestDatabase {
   kind: 'pglite' | 'postgres'
@@ -81,27 +87,35 @@ async function pgliteTemplate (): Promise<Blob> {
   }
 }
 
+/** A fresh database on the Postgres server at `baseUrl`; `drop` removes it even while connections remain. */
+export async function createPostgresDatabase (baseUrl: string, label: string): Promise<{ name: string, url: string, drop: () => Promise<void> }> {
+  const name = `bundle_api_${label}_${crypto.randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: baseUrl })
+  await admin.connect()
+  try { await admin.query(`CREATE DATABASE ${name}`) } finally { await admin.end() }
+  const url = new URL(baseUrl)
+  url.pathname = `/${name}`
+  return {
+    name,
+    url: url.toString(),
+    async drop () {
+      const client = new pg.Client({ connectionString: baseUrl })
+      await client.connect()
+      try { await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) } finally { await client.end() }
+    }
+  }
+}
+
 export async function createTestDatabase (): Promise<TestDatabase> {
-  if (onPostgres()) {
-    const base = new URL(process.env.DATABASE_URL as string)
-    const name = `bundle_api_t_${process.pid}_${crypto.randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: base.toString() })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${name}`)
-    await admin.end()
-    const url = new URL(base.toString())
-    url.pathname = `/${name}`
+  const base = postgresUrl()
+  if (base !== undefined) {
+    const db = await createPostgresDatabase(base, `t_${process.pid}`)
     return {
       kind: 'postgres',
-      open: async () => await openPostgres({ connectionString: url.toString(), max: 10, onIdleError: () => {} }),
-      env: { DATABASE_URL: url.toString() },
-      config: { DATABASE_URL: url.toString() },
-      async drop () {
-        const client = new pg.Client({ connectionString: base.toString() })
-        await client.connect()
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-        await client.end()
-      }
+      open: async () => await openPostgres({ connectionString: db.url, max: 10, onIdleError: () => {} }),
+      env: { DATABASE_URL: db.url },
+      config: { DATABASE_URL: db.url },
+      drop: db.drop
     }
   }
   const template = await pgliteTemplate()

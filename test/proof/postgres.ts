@@ -1,12 +1,10 @@
-// Fresh Postgres databases for tests that run real server processes: created from DATABASE_URL,
-// dropped (forcefully) at teardown. Tests that need real Postgres skip when DATABASE_URL is unset.
+// Fresh Postgres databases with a query pool for the fault tests, which run real server processes
+// against them (test/helpers/database.ts creates and drops them). Tests that need real Postgres skip
+// when DATABASE_URL is unset.
 import pg from 'pg'
-import { randomBytes } from 'node:crypto'
+import { createPostgresDatabase } from '../helpers/database.js'
 
-export function postgresUrl (): string | undefined {
-  const url = process.env.DATABASE_URL
-  return url !== undefined && url !== '' ? url : undefined
-}
+export { postgresUrl } from '../helpers/database.js'
 
 export const SKIP_WITHOUT_POSTGRES = 'needs real Postgres: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run the fault tests'
 
@@ -18,22 +16,15 @@ export interface TempDatabase {
 }
 
 export async function createTempDatabase (baseUrl: string, label: string): Promise<TempDatabase> {
-  const name = `bundle_api_${label}_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: baseUrl })
-  await admin.connect()
-  try { await admin.query(`CREATE DATABASE ${name}`) } finally { await admin.end() }
-  const url = new URL(baseUrl)
-  url.pathname = `/${name}`
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 2 })
+  const db = await createPostgresDatabase(baseUrl, label)
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 })
   return {
-    url: url.toString(),
-    name,
+    url: db.url,
+    name: db.name,
     query: async (sql, params) => (await pool.query(sql, params)).rows,
     async drop () {
       await pool.end()
-      const c = new pg.Client({ connectionString: baseUrl })
-      await c.connect()
-      try { await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) } finally { await c.end() }
+      await db.drop()
     }
   }
 }

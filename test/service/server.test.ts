@@ -31,7 +31,7 @@ t.test('a bad configuration value stops start-up with a message naming it', asyn
   const defaults = loadConfig({})
   t.match(defaults, { PORT: 8080, DATA_DIR: './data', QUICK_INSTALL_COOLDOWN_DAYS: 30, PROCESSING_TIMEOUT_MINUTES: 10, MAX_UPLOAD_MB: 512, DEFAULT_SHOP: 'dev-shop.myshopify.com', QUEUE_EXPIRY_SECONDS: 480 })
 
-  const server = await spawnServer({ PORT: 'eighty', DATA_DIR: path.join(os.tmpdir(), 'never-used') }, { waitForListening: false })
+  const server = await spawnServer({ PORT: 'eighty', DATA_DIR: path.join(os.tmpdir(), 'never-used') }, { waitFor: 'nothing' })
   t.equal(await server.exited, 78, 'exits with EX_CONFIG')
   t.match(server.output(), /Invalid configuration: PORT must be a number/)
 })
@@ -41,7 +41,7 @@ t.test('the embedded data directory refuses a second process; a stale lock is ta
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   // Held by a live process (our parent), as a running server would.
   fs.writeFileSync(path.join(dir, 'bundle-api.lock'), String(process.ppid))
-  const second = await spawnServer({ DATA_DIR: dir }, { waitForListening: false })
+  const second = await spawnServer({ DATA_DIR: dir }, { waitFor: 'nothing' })
   t.equal(await second.exited, 75)
   t.match(second.output(), new RegExp(`in use by another process \\(pid ${process.ppid}\\)`))
 

@@ -1,12 +1,12 @@
 // Starts the real service as a child process (tsx on the sources) on a database of its own (a fresh
 // PGlite data directory, or a fresh Postgres database when the suite runs with DATABASE_URL) for the
-// browser tests, and stops it. Settings go through the environment only.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+// browser tests, and stops it. Settings go through the environment only; its output goes to a log file.
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createTestDatabase } from '../helpers/database.js'
+import { spawnServer, type ServerProcess } from '../helpers/server-process.js'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -15,21 +15,6 @@ export interface RealServer {
   database: 'pglite' | 'postgres'
   logFile: string
   stop: () => Promise<void>
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port
-      srv.close(() => { resolve(port) })
-    })
-  })
-}
-
-function tail (file: string, lines = 30): string {
-  try { return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') } catch { return '(no log)' }
 }
 
 /** Builds the page when dist/public is missing or older than a file under web/. */
@@ -44,55 +29,24 @@ export function ensurePageBuilt (): void {
 }
 
 export async function startRealServer (name: string, env: Record<string, string>, logDir: string): Promise<RealServer> {
-  const port = await freePort()
   const db = await createTestDatabase()
   fs.mkdirSync(logDir, { recursive: true })
   const logFile = path.join(logDir, `server-${name}.log`)
-  const log = fs.openSync(logFile, 'w')
-  const childEnv: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) childEnv[k] = v
-  delete childEnv.DATABASE_URL
-  delete childEnv.DATA_DIR
-  Object.assign(childEnv, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }, db.env, env)
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: repoRoot, env: childEnv, stdio: ['ignore', log, log]
-  })
-  const exited = new Promise<number | null>(resolve => { child.once('exit', code => { resolve(code) }) })
-  let running = true
-  void exited.then(() => { running = false })
-
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 90_000
-  for (;;) {
-    if (!running) {
-      await db.drop()
-      throw new Error(`the server exited during start-up; its log:\n${tail(logFile)}`)
-    }
-    try {
-      const res = await fetch(`${url}/readyz`)
-      if (res.ok) break
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      await exited
-      await db.drop()
-      throw new Error(`the server was not ready within 90 s; its log:\n${tail(logFile)}`)
-    }
-    await new Promise(resolve => setTimeout(resolve, 250)) // start-up has no event to wait on from outside
+  let server: ServerProcess
+  try {
+    server = await spawnServer({ ...db.env, ...env }, { name, waitFor: 'ready', readyTimeoutMs: 90_000, logFile })
+  } catch (err) {
+    await db.drop()
+    throw err
   }
-
   return {
-    url,
+    url: server.url,
     database: db.kind,
     logFile,
     async stop () {
-      if (running) {
-        child.kill('SIGTERM')
-        const timer = setTimeout(() => { child.kill('SIGKILL') }, 15_000)
-        await exited
-        clearTimeout(timer)
-      }
-      fs.closeSync(log)
+      const timer = setTimeout(() => { void server.kill('SIGKILL') }, 15_000)
+      await server.kill('SIGTERM')
+      clearTimeout(timer)
       await db.drop()
     }
   }
