@@ -58,13 +58,6 @@ function uploadSource (db: Database, uploadId: string, gzipped: boolean, expecte
   return out
 }
 
-function noBundlesMessage (summary: RunSummary): string {
-  if (summary.kind === 'orders' && summary.multi_product_orders === 0) {
-    return `No bundles could be suggested: none of the ${summary.orders_used} orders used had two or more different products.`
-  }
-  return `No bundles could be suggested from this file: ${summary.orders_used} orders and ${summary.products} products were read, but no product group met the thresholds.`
-}
-
 function bundleRows (uploadId: string, shop: string, result: EngineResult, now: Date): NewBundleRecommendation[] {
   return result.bundles.map(b => ({
     upload_id: uploadId,
@@ -136,8 +129,10 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
   }
 
   const summary = result.summary
+  // The engine reports "no bundles" itself (EngineInputError NO_BUNDLES, with the reason); this guard
+  // only keeps COMPLETED meaning "bundles exist" should that contract ever break.
   if (result.bundles.length === 0) {
-    const message = noBundlesMessage(summary)
+    const message = 'No bundles could be suggested from this file.'
     const changed = await markFailed(db, uploadId, message, now(), summary, finished('FAILED', 0, message, summary.rows_read))
     log.info({ event: 'failed', reason: message, changed }, 'quick install failed')
     return changed ? 'failed' : 'lost'
