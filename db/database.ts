@@ -16,8 +16,16 @@ export interface Transaction extends SqlExecutor {
   orm: Orm
 }
 
+export interface ListenHandlers {
+  onNotification: (payload: string) => void
+  onLost: (err: Error) => void
+  onListening: () => void
+}
+
 export interface Database extends SqlExecutor {
   readonly kind: 'postgres' | 'pglite'
+  /** Postgres only: the connection string, for a worker thread that opens a connection of its own. */
+  readonly url?: string
   /** Queries outside any transaction. */
   readonly orm: Orm
   transaction: <T>(fn: (tx: Transaction) => Promise<T>) => Promise<T>
@@ -27,6 +35,13 @@ export interface Database extends SqlExecutor {
   migrate: () => Promise<void>
   /** Runs start-up work (schema installs) one instance at a time across every process on this database. */
   exclusive: <T>(fn: () => Promise<T>) => Promise<T>
+  /**
+   * Calls `onNotification` with the payload of every NOTIFY on `channel` (sent by any process on this
+   * database, delivered at commit). `onLost` runs when notifications may have been missed (the listening
+   * connection broke; it reconnects by itself) and `onListening` each time they flow again, first
+   * included. Resolves once listening; the returned function stops it.
+   */
+  listen: (channel: string, handlers: ListenHandlers) => Promise<() => Promise<void>>
   close: () => Promise<void>
   /** PGlite only: the data directory as a tarball (tests migrate one template and load it per file). */
   dumpDataDir?: () => Promise<Blob>

@@ -58,6 +58,13 @@ export async function openPglite (options: PgliteOptions): Promise<Database> {
     async migrate () {
       await migrate(drizzle({ client }), { migrationsFolder: migrationsFolder() })
     },
+    // In-process: a notification reaches the listener before the query that sent it resolves (at
+    // commit, for a transaction), and there is no connection to lose.
+    async listen (channel, handlers) {
+      const unlisten = await client.listen(channel, handlers.onNotification)
+      handlers.onListening()
+      return async () => { if (!client.closed) await unlisten() }
+    },
     // One process per data directory: nothing to serialise against.
     exclusive: async (fn) => await fn(),
     dumpDataDir: async () => await client.dumpDataDir('none'),

@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import type { Database, Orm, SqlResult } from './database.js'
 import { migrationsFolder } from './project-root.js'
+import { listenOnPostgres } from './postgres-listener.js'
 
 /** Arbitrary constant shared by every instance of this service: "bundle-api start-up". */
 const STARTUP_LOCK_KEY = 7_140_213_001
@@ -46,6 +47,7 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
   }
   return {
     kind: 'postgres',
+    url: options.connectionString,
     orm,
     executeSql: async (text, values) => await executeOn(pool, text, values),
     async transaction (fn) {
@@ -71,6 +73,7 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
       await pool.query('select 1')
     },
     exclusive,
+    listen: async (channel, handlers) => await listenOnPostgres(options.connectionString, channel, handlers),
     async migrate () {
       await exclusive(async () => { await migrate(drizzle({ client: pool }), { migrationsFolder: migrationsFolder() }) })
     },

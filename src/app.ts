@@ -6,6 +6,7 @@ import type { Config } from './config.js'
 import type { Database } from '../db/database.js'
 import configPlugin from '../plugins/config.js'
 import databasePlugin from '../plugins/database.js'
+import latestUploadsPlugin from '../plugins/latest-uploads.js'
 import queuePlugin from '../plugins/queue.js'
 import workersPlugin from '../plugins/workers.js'
 import authPlugin from '../plugins/auth.js'
@@ -34,6 +35,7 @@ export const appPlugin = fp(async function app (app: FastifyInstance, opts: AppO
   await app.register(errorHandlerPlugin)
   await app.register(databasePlugin, { database: opts.database })
   await app.register(queuePlugin)
+  await app.register(latestUploadsPlugin)
   await app.register(metricsPlugin)
   await app.register(notificationsPlugin)
   await app.register(workersPlugin, { enabled: opts.workers !== false })

@@ -26,6 +26,12 @@ export const ConfigSchema = Type.Object({
 
   QUICK_INSTALL_COOLDOWN_DAYS: Int(0, 30, 3650),
   PROCESSING_TIMEOUT_MINUTES: Int(1, 10, 1440),
+  /**
+   * How long an instance may answer GET .../quick-install/status from memory. Any change to an upload
+   * drops the entry at once on every instance (NOTIFY), so this only bounds staleness if an
+   * announcement were lost unnoticed. 0 reads the database on every poll.
+   */
+  STATUS_CACHE_SECONDS: Int(0, 10, 300),
   MAX_UPLOAD_MB: Type.Number({ exclusiveMinimum: 0, default: 512, maximum: 1048576 }),
   /** Cap on the bytes a .csv.gz may inflate to (gzip bombs). */
   MAX_INFLATED_MB: Type.Number({ exclusiveMinimum: 0, default: 4096, maximum: 1048576 }),

@@ -1,4 +1,4 @@
-// npm run evaluate -- <baskets file> [--min-count N] [--random-splits N]
+// npm run evaluate -- <baskets file> [--min-count N] [--random-splits N] [--bootstrap N]
 // Holdout evaluation of the engine's pair ranking: train on the earliest 80% of orders (by order
 // date when the file has one, else in file order), test on the latest 20%, and print for the top
 // 20 and top 100 pairs the holdout leverage (test orders with both minus those expected if
@@ -6,6 +6,8 @@
 // leverage. Takes any orders file the engine reads (.csv or .csv.gz), or a FIMI .dat basket file.
 // The same figures averaged over random 80/20 splits follow (default 20; --random-splits 0 skips
 // them): one time split is a single noisy draw, and the average says whether a difference is luck.
+// And the test set's own noise (default 200 bootstrap resamples of the test orders; --bootstrap 0
+// skips it): the spread of each top-20/top-100 figure, and engine − in-sample leverage paired.
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { evaluateHoldout, ingest, isEngineInputError } from '../engine/index.js'
@@ -13,8 +15,9 @@ import type { HoldoutReport, IngestResult } from '../engine/index.js'
 import { readBasketFile } from '../engine/mining/index.js'
 import { openInput, positiveInt, UsageError } from './bundles.js'
 
-const USAGE = 'usage: npm run evaluate -- <orders.csv[.gz] | baskets.dat> [--min-count N] [--random-splits N]'
+const USAGE = 'usage: npm run evaluate -- <orders.csv[.gz] | baskets.dat> [--min-count N] [--random-splits N] [--bootstrap N]'
 const DEFAULT_RANDOM_SPLITS = 20
+const DEFAULT_BOOTSTRAP = 200
 
 async function load (file: string): Promise<IngestResult> {
   if (file.endsWith('.dat')) {
@@ -52,6 +55,14 @@ export function formatReport (file: string, r: HoldoutReport): string {
     '',
     'holdout leverage: Σ over the pairs of (test orders with both − test orders expected with both if independent), in orders'
   ]
+  if (r.noise) {
+    lines.push('', `test-set noise (${r.noise.resamples} bootstrap resamples of the test orders, same top pairs):`)
+    for (const top of r.noise.tops) {
+      const sds = Object.entries(top.sd).map(([ranking, sd]) => `${ranking} ±${sd.toFixed(1)}`).join(', ')
+      const d = top.engineMinusLeverage
+      lines.push(`  top-${top.k}: sd ${sds}; engine − in-sample leverage ${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(1)} ± ${d.sd.toFixed(1)} (engine better in ${d.better}, worse in ${d.worse})`)
+    }
+  }
   if (r.random) {
     lines.push('', `averaged over ${r.random.splits} random 80/20 splits (same sizes; "vs leverage" = splits where the top 20 did better/worse than in-sample leverage's):`, '')
     lines.push(...table(r.random.rankings, r.random.rankings.map(x => `${x.top20VsLeverage.better}/${x.top20VsLeverage.worse}`)))
@@ -75,7 +86,7 @@ async function main (): Promise<void> {
   try {
     let parsed
     try {
-      parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { 'min-count': { type: 'string' }, 'random-splits': { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+      parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { 'min-count': { type: 'string' }, 'random-splits': { type: 'string' }, bootstrap: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
     } catch (err) {
       throw new UsageError((err as Error).message)
     }
@@ -86,7 +97,10 @@ async function main (): Promise<void> {
     const splitsArg = parsed.values['random-splits']
     if (splitsArg !== undefined && !/^\d+$/.test(splitsArg)) throw new UsageError(`--random-splits must be a whole number, got "${splitsArg}"`)
     const randomSplits = splitsArg === undefined ? DEFAULT_RANDOM_SPLITS : Number(splitsArg)
-    const report = evaluateHoldout(await load(file), minCount === undefined ? { randomSplits } : { minCount, randomSplits })
+    const bootstrapArg = parsed.values.bootstrap
+    if (bootstrapArg !== undefined && !/^\d+$/.test(bootstrapArg)) throw new UsageError(`--bootstrap must be a whole number, got "${bootstrapArg}"`)
+    const bootstrapResamples = bootstrapArg === undefined ? DEFAULT_BOOTSTRAP : Number(bootstrapArg)
+    const report = evaluateHoldout(await load(file), { ...(minCount === undefined ? {} : { minCount }), randomSplits, bootstrapResamples })
     process.stdout.write(formatReport(file, report) + '\n')
   } catch (err) {
     if (err instanceof UsageError) process.stderr.write(`${err.message ? `error: ${err.message}\n` : ''}${USAGE}\n`)

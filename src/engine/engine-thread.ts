@@ -1,5 +1,6 @@
-// Worker-thread entry for runEngineInWorker: receives the file as transferred chunks, runs the
-// engine, posts the result (or the error's name, code, message and details) back.
+// Worker-thread entry for runEngineInWorker: receives the file as transferred chunks (or reads it
+// itself from a ThreadSource module), runs the engine, posts the result (or the error's name, code,
+// message and details) back.
 //
 // Protocol (main → worker): { type: 'chunk', chunk: ArrayBuffer } then { type: 'end' }, or
 // { type: 'fail', message } when the main thread's source broke. Worker → main: { type: 'ack' }
@@ -8,8 +9,7 @@
 import os from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { runEngine } from './run.js'
-import type { EngineOptions } from './types.js'
-import type { ThreadError, ToThread } from './run-in-worker.js'
+import type { EngineThreadData, ThreadError, ToThread } from './run-in-worker.js'
 
 /** Nice value for the engine thread (0 = normal, 19 = lowest); CFS then weighs it about 1:10 against requests. */
 const ENGINE_THREAD_NICE = 10
@@ -41,8 +41,16 @@ async function * chunks (): AsyncGenerator<Uint8Array> {
   }
 }
 
+/** The bytes from the thread's own source module, when it was given one. */
+async function * ownSource (module: string, input: unknown): AsyncGenerator<Uint8Array> {
+  const { openThreadSource } = await import(module) as { openThreadSource: (input: unknown) => AsyncIterable<Uint8Array> }
+  yield * openThreadSource(input)
+}
+
 try {
-  const result = await runEngine(chunks(), (workerData ?? {}) as EngineOptions)
+  const data = workerData as EngineThreadData
+  const source = data.source === undefined ? chunks() : ownSource(data.source.module, data.source.input)
+  const result = await runEngine(source, data.options)
   port.postMessage({ type: 'result', result })
 } catch (err) {
   const e = err instanceof Error ? err : new Error(String(err))

@@ -9,6 +9,15 @@ import type { EngineOptions, EngineResult } from './types.js'
 
 export const MAX_IN_FLIGHT = 4
 
+/**
+ * Input the thread reads itself: `module` (a file URL) exports `openThreadSource(input)`, an async
+ * iterable of the file's bytes, run inside the engine thread. Reading there (from a database, say)
+ * keeps even the I/O of a large file off the HTTP thread; `input` must be structured-cloneable.
+ */
+export interface ThreadSource { module: string, input: unknown }
+
+export interface EngineThreadData { options: EngineOptions, source?: ThreadSource }
+
 // Messages between this thread and engine-thread.ts.
 export type ToThread =
   | { type: 'chunk', chunk: ArrayBuffer }
@@ -34,12 +43,15 @@ export type FromThread =
 const RUNNING_TS = import.meta.url.endsWith('.ts')
 const THREAD_ENTRY = new URL(`./engine-thread${RUNNING_TS ? '.ts' : '.js'}`, import.meta.url)
 
-function startThread (options: EngineOptions): Worker {
-  if (!RUNNING_TS) return new Worker(THREAD_ENTRY, { workerData: options })
+function startThread (workerData: EngineThreadData): Worker {
+  if (!RUNNING_TS) return new Worker(THREAD_ENTRY, { workerData })
   const tsxApi = import.meta.resolve('tsx/esm/api')
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then(tsx => { tsx.register(); return import(${JSON.stringify(THREAD_ENTRY.href)}) })`
-  return new Worker(bootstrap, { eval: true, workerData: options })
+  return new Worker(bootstrap, { eval: true, workerData })
 }
+
+const isThreadSource = (source: AsyncIterable<Uint8Array> | ThreadSource): source is ThreadSource =>
+  typeof (source as ThreadSource).module === 'string'
 
 let liveThreads = 0
 
@@ -48,9 +60,11 @@ export function engineThreadsAlive (): number {
   return liveThreads
 }
 
-export async function runEngineInWorker (source: AsyncIterable<Uint8Array>, options: EngineOptions = {}, signal?: AbortSignal): Promise<EngineResult> {
+/** Runs the engine on `source`: bytes streamed from this thread, or a ThreadSource the thread reads. */
+export async function runEngineInWorker (source: AsyncIterable<Uint8Array> | ThreadSource, options: EngineOptions = {}, signal?: AbortSignal): Promise<EngineResult> {
   signal?.throwIfAborted()
-  const worker = startThread(options)
+  const threadReads = isThreadSource(source)
+  const worker = startThread(threadReads ? { options, source } : { options })
   liveThreads++
   let settled = false
   let inFlight = 0
@@ -94,7 +108,7 @@ export async function runEngineInWorker (source: AsyncIterable<Uint8Array>, opti
   const stopped = (): boolean => settled || ending !== null
   const feed = async (): Promise<void> => {
     try {
-      for await (const chunk of source) {
+      for await (const chunk of source as AsyncIterable<Uint8Array>) {
         while (inFlight >= MAX_IN_FLIGHT && !stopped()) await new Promise<void>(resolve => { release = resolve })
         release = null
         if (stopped()) return
@@ -109,7 +123,7 @@ export async function runEngineInWorker (source: AsyncIterable<Uint8Array>, opti
       if (!stopped()) worker.postMessage({ type: 'fail', message: err instanceof Error ? err.message : String(err) } satisfies ToThread)
     }
   }
-  void feed()
+  if (!threadReads) void feed()
   return outcome
 }
 

@@ -2,10 +2,6 @@
 // the bundles, the summary and the final status in one transaction that only lands while the upload is
 // still processing (a late worker never overrides the sweep). Delivery is at least once: a retry
 // replaces its own partial output.
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { PassThrough } from 'node:stream'
-import { createGunzip } from 'node:zlib'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database, Transaction } from '../../db/database.js'
 import type { NewBundleRecommendation } from '../../db/schema.js'
@@ -13,7 +9,8 @@ import { runEngineInWorker } from '../engine/run-in-worker.js'
 import { isEngineInputError } from '../engine/errors.js'
 import type { EngineResult, RunSummary } from '../engine/types.js'
 import { completeUpload, failUpload, findUpload } from '../repositories/uploads.js'
-import { deleteChunks, readUploadChunks } from '../repositories/upload-chunks.js'
+import { deleteChunks } from '../repositories/upload-chunks.js'
+import { engineSourceFor } from './stored-upload.js'
 import { replaceUploadBundles } from '../repositories/bundles.js'
 import type { QuickInstallJobData } from './queues.js'
 import type { UploadFinishedHook } from '../notifications/payload.js'
@@ -38,25 +35,6 @@ export interface QuickInstallDeps {
 export type QuickInstallOutcome = 'completed' | 'failed' | 'skipped' | 'lost'
 
 class LostToSweep extends Error {}
-
-/** The stored chunks, checked against the byte count the upload recorded (never a silently short file). */
-async function * storedBytes (db: Database, uploadId: string, expectedBytes: number): AsyncGenerator<Uint8Array> {
-  let bytes = 0
-  for await (const chunk of readUploadChunks(db.orm, uploadId)) {
-    bytes += chunk.length
-    yield chunk
-  }
-  if (bytes !== expectedBytes) throw new Error(`the stored file is incomplete (${bytes} of ${expectedBytes} bytes); please upload it again`)
-}
-
-/** The upload's bytes, inflated when they were stored gzipped. */
-function uploadSource (db: Database, uploadId: string, gzipped: boolean, expectedBytes: number): AsyncIterable<Uint8Array> {
-  const chunks = Readable.from(storedBytes(db, uploadId, expectedBytes), { objectMode: false })
-  if (!gzipped) return chunks
-  const out = new PassThrough()
-  pipeline(chunks, createGunzip(), out).catch((err: Error) => out.destroy(err))
-  return out
-}
 
 function bundleRows (uploadId: string, shop: string, result: EngineResult, now: Date): NewBundleRecommendation[] {
   return result.bundles.map(b => ({
@@ -104,7 +82,7 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
     })
   let result: EngineResult
   try {
-    result = await runEngineInWorker(uploadSource(db, uploadId, upload.gzipped, upload.bytes_received), {}, signal)
+    result = await runEngineInWorker(engineSourceFor(db, { uploadId, gzipped: upload.gzipped, expectedBytes: upload.bytes_received }), {}, signal)
   } catch (err) {
     if (signal.aborted) throw err // shutting down: hand the job back, do not fail the upload
     if (isEngineInputError(err)) {

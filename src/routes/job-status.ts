@@ -18,6 +18,9 @@ function skippedRows (summary: Record<string, unknown> | null): number {
 export default async function jobStatusRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   app.get('/api/bundles/status/:job_id', {
+    // Polled every 2 s by every open page: no per-request access log (the platform's request log has
+    // them); warnings and errors are still logged.
+    logLevel: 'warn',
     schema: {
       tags: ['quick-install'],
       summary: 'The status of one job of the caller\'s shop',

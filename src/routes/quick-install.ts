@@ -5,7 +5,6 @@ import multipart from '@fastify/multipart'
 import type { Static } from '@sinclair/typebox'
 import { startQuickInstall } from '../services/start-quick-install.js'
 import { statusShape } from '../services/install-state.js'
-import { findLatestUpload } from '../repositories/uploads.js'
 import { ConflictReply, QuickInstallStarted, QuickInstallStatus, errorReply } from './schemas.js'
 
 const MB = 1024 * 1024
@@ -36,6 +35,8 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
     }
   }, async (request) => {
     const started = await startQuickInstall({ db: app.db, queue: app.queue, config, log: request.log }, request, request.shop)
+    // Read-your-writes on this instance without waiting for the announcement (others get it at commit).
+    app.latestUploads.invalidate(request.shop)
     return {
       job_id: started.jobId,
       status: 'PROCESSING' as const,
@@ -45,13 +46,16 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
   })
 
   app.get('/api/bundles/quick-install/status', {
+    // Polled every 2 s by every open page: no per-request access log (the platform's request log has
+    // them); warnings and errors are still logged.
+    logLevel: 'warn',
     schema: {
       tags: ['quick-install'],
       summary: 'The shop\'s quick-install state (poll every 2 s while PROCESSING)',
       response: { 200: QuickInstallStatus, 401: errorReply('Missing or invalid session token'), 503: errorReply('The database is unavailable') }
     }
   }, async (request) => {
-    const latest = await findLatestUpload(app.db.orm, request.shop)
+    const latest = await app.latestUploads.get(request.shop)
     return statusShape(latest, new Date(), config.QUICK_INSTALL_COOLDOWN_DAYS) as Static<typeof QuickInstallStatus>
   })
 }

@@ -40,3 +40,19 @@ t.test('orders with dates are split by date, not file order', async t => {
   t.equal(report.random?.splits, 3)
   t.equal(report.random?.rankings.length, 3)
 })
+
+t.test('bootstrap noise: the spread of each top-k figure over resampled test orders, reproducible', async t => {
+  const lists = randomBaskets(11, { baskets: 1000, items: 30, maxBasket: 6 })
+  const products = Array.from({ length: 30 }, (_, i) => product(String(i)))
+  const report = evaluateHoldout(ordersResult(products, lists), { minCount: 3, bootstrapResamples: 50 })
+  t.equal(report.noise?.resamples, 50)
+  t.same(report.noise?.tops.map(x => x.k), [20, 100])
+  for (const top of report.noise?.tops ?? []) {
+    t.same(Object.keys(top.sd).sort(), ['engine score', 'in-sample leverage', 'raw count'])
+    for (const sd of Object.values(top.sd)) t.ok(sd > 0, `top-${top.k}: resampling the test orders moves the figure (sd ${sd})`)
+    t.ok(top.engineMinusLeverage.better + top.engineMinusLeverage.worse <= 50)
+  }
+  const again = evaluateHoldout(ordersResult(products, lists), { minCount: 3, bootstrapResamples: 50 })
+  t.same(again.noise, report.noise, 'same data, same figures')
+  t.equal(evaluateHoldout(ordersResult(products, lists), { minCount: 3 }).noise, undefined, 'off unless asked')
+})

@@ -25,6 +25,17 @@ t.test('the worker returns what runEngine returns', async t => {
   t.equal(engineThreadsAlive(), 0, 'no thread left behind')
 })
 
+t.test('a ThreadSource is read inside the thread, with the same result', async t => {
+  const { file } = genShop(t.testdir(), { orders: 800, seed: 4 })
+  const module = new URL('./helpers/file-thread-source.ts', import.meta.url).href
+  const inline = await runEngine(createReadStream(file))
+  const threaded = await runEngineInWorker({ module, input: { path: file } })
+  t.same(timeless(threaded), timeless(inline))
+  const err = await runEngineInWorker({ module, input: { path: file, failAfterHeader: true } }).then(() => null, (e: unknown) => e)
+  t.match(err, { message: 'the thread lost its source' }, 'the source\'s error comes back')
+  t.equal(engineThreadsAlive(), 0, 'no thread left behind')
+})
+
 t.test('engine input errors cross the thread with code and details', async t => {
   const err = await runEngineInWorker(bytes('colour,shape\nred,round\nblue,square\n')).then(() => null, (e: unknown) => e)
   t.ok(err instanceof EngineInputError, 'rebuilt as EngineInputError')

@@ -16,7 +16,8 @@ t.test('connection failures are told apart from other errors', async (t) => {
 })
 
 t.test('Postgres refusing connections: 503, not ready, then recovery', { skip: onPostgres() ? false : 'needs DATABASE_URL (Postgres)' }, async (t) => {
-  const { app, database } = await startTestApp(t, { DATABASE_POOL_MAX: 2 }, { workers: false })
+  // Status straight from the database (latest-uploads.test.ts covers the cache during an outage).
+  const { app, database } = await startTestApp(t, { DATABASE_POOL_MAX: 2, STATUS_CACHE_SECONDS: 0 }, { workers: false })
   const name = new URL(database.env.DATABASE_URL).pathname.slice(1)
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL })
   await admin.connect()

@@ -8,7 +8,9 @@ import { TINY_CATALOG, upload, waitFor, waitForJob } from '../helpers/http.js'
 import { readShop } from '../helpers/fixtures.js'
 import { runEngineInWorker } from '../../src/engine/run-in-worker.js'
 
-const { app: firstApp } = await startTestApp(t, { MAX_UPLOAD_MB: 0.1, MAX_INFLATED_MB: 0.5 })
+// These tests rewrite rows with SQL and read the status at once: status is read from the database
+// (the in-memory status cache and its change announcements are tested in latest-uploads.test.ts).
+const { app: firstApp } = await startTestApp(t, { MAX_UPLOAD_MB: 0.1, MAX_INFLATED_MB: 0.5, STATUS_CACHE_SECONDS: 0 })
 const app = firstApp
 const shop = (name: string): Record<string, string> => ({ 'x-shop-domain': `${name}.myshopify.com` })
 const status = async (headers: Record<string, string>) => (await app.inject({ url: '/api/bundles/quick-install/status', headers })).json()

@@ -5,6 +5,7 @@ import { startTestApp } from '../helpers/app.js'
 import { TINY_CATALOG, upload } from '../helpers/http.js'
 import { processQuickInstall } from '../../src/jobs/process-quick-install.js'
 import { sweepStuckJobs } from '../../src/jobs/sweep-stuck-jobs.js'
+import { engineSourceFor } from '../../src/jobs/stored-upload.js'
 
 const CRON_SECRET = 'cron-secret-0123456789abcdef'
 // No workers: uploads stay PROCESSING until the test moves them.
@@ -96,4 +97,7 @@ t.test('a stored file that lost bytes fails with a reason instead of running on 
   const failed = await row(id)
   t.equal(failed.status, 'failed', 'the last attempt records the failure')
   t.match(failed.error_message, /stored file is incomplete \(0 of \d+ bytes\)/)
+  // Where that check ran: on Postgres inside the engine thread (its own connection), on PGlite here.
+  const source = engineSourceFor(app.db, { uploadId: id, gzipped: false, expectedBytes: 1 })
+  t.equal('module' in source, app.db.kind === 'postgres', `${app.db.kind}: the engine thread reads the bytes itself only on Postgres`)
 })

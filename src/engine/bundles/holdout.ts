@@ -4,6 +4,9 @@
 //                      with both if the two were independent), in orders;
 //   median holdout lift = median over the top-k pairs of test count / expected.
 // Rankings compared: the engine's score (score.ts), raw co-purchase count, in-sample leverage.
+// With bootstrapResamples > 0 the test orders are resampled with replacement to say how much of a
+// difference is the test set's own noise: the spread of each top-k figure, and the paired difference
+// engine − in-sample leverage over the same resamples.
 import type { IngestResult } from '../types.js'
 import type { Baskets } from '../mining/index.js'
 import { mineFrequentItemsets } from '../mining/index.js'
@@ -26,6 +29,8 @@ export interface HoldoutReport {
   minCount: number
   candidatePairs: number
   rankings: RankingResult[]
+  /** With bootstrapResamples > 0: the time split's figures over resampled test orders. */
+  noise?: { resamples: number, tops: Array<{ k: number, sd: Record<string, number>, engineMinusLeverage: { mean: number, sd: number, better: number, worse: number } }> }
   /** With randomSplits > 0: the same rankings averaged over random 80/20 splits (a check that a
    * difference on the one time split is not luck). */
   random?: { splits: number, rankings: Array<RankingResult & { top20VsLeverage: { better: number, worse: number } }> }
@@ -37,7 +42,7 @@ const RANKINGS: Array<[string, (a: FbtCandidate, b: FbtCandidate) => number]> = 
   ['in-sample leverage', (a, b) => (b.count - b.expected) - (a.count - a.expected)]
 ]
 
-export function evaluateHoldout (ingested: IngestResult, options: { minCount?: number, randomSplits?: number } = {}): HoldoutReport {
+export function evaluateHoldout (ingested: IngestResult, options: { minCount?: number, randomSplits?: number, bootstrapResamples?: number } = {}): HoldoutReport {
   const n = ingested.basketOffsets.length - 1
   const cut = Math.floor(n * TRAIN_SHARE)
   const minCount = options.minCount ?? defaultMinCount(cut)
@@ -51,6 +56,7 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
     candidatePairs: timeSplit.candidates,
     rankings: timeSplit.rankings
   }
+  if ((options.bootstrapResamples ?? 0) > 0) report.noise = bootstrapNoise(ingested, order.subarray(cut), timeSplit.tops, options.bootstrapResamples as number)
   const splits = options.randomSplits ?? 0
   if (splits > 0) {
     const sums = RANKINGS.map(([ranking]) => ({ ranking, tops: EVALUATED_TOPS.map(k => ({ k, pairs: 0, holdoutLeverage: 0, medianHoldoutLift: 0 as number | null })), top20VsLeverage: { better: 0, worse: 0 } }))
@@ -74,14 +80,20 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
   return report
 }
 
-function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: Int32Array, minCount: number): { candidates: number, rankings: RankingResult[] } {
+/** Each ranking's top pairs (the longest top evaluated), best first. */
+type RankedTops = Array<{ ranking: string, pairs: Array<[number, number]> }>
+
+function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: Int32Array, minCount: number): { candidates: number, rankings: RankingResult[], tops: RankedTops } {
   const mined = mineFrequentItemsets(subset(ingested, trainIdx), { minCount, maxSize: 2 })
   const candidates = scorePairs(mined)
   const testCounts = pairCounter(subset(ingested, testIdx))
+  const tops: RankedTops = []
   return {
     candidates: candidates.length,
+    tops,
     rankings: RANKINGS.map(([ranking, compare]) => {
       const ranked = [...candidates].sort((a, b) => compare(a, b) || a.items[0] - b.items[0] || a.items[1] - b.items[1])
+      tops.push({ ranking, pairs: ranked.slice(0, Math.max(...EVALUATED_TOPS)).map(c => [c.items[0], c.items[1]]) })
       return {
         ranking,
         tops: EVALUATED_TOPS.map(k => {
@@ -101,15 +113,77 @@ function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: I
   }
 }
 
-/** A seeded shuffle of 0..n-1 (mulberry32), so random splits are reproducible. */
-function shuffle (n: number, seed: number): Int32Array {
+/**
+ * The time split's top-k holdout leverage over `resamples` bootstrap resamples of the test orders (the
+ * same top pairs; only the test orders vary): each ranking's spread, and engine − in-sample leverage
+ * paired per resample.
+ */
+function bootstrapNoise (ingested: IngestResult, testIdx: Int32Array, tops: RankedTops, resamples: number): NonNullable<HoldoutReport['noise']> {
+  const n = testIdx.length
+  // For every item and pair that any ranking's top holds: the test orders (positions 0..n-1) holding it.
+  const holders = new Map<string, number[]>()
+  const wanted = new Set<string>()
+  for (const { pairs } of tops) for (const [a, b] of pairs) wanted.add(`${a}`).add(`${b}`).add(`${a},${b}`)
+  for (let k = 0; k < n; k++) {
+    const i = testIdx[k]
+    const items = Array.from(new Set(ingested.basketItems.subarray(ingested.basketOffsets[i], ingested.basketOffsets[i + 1]))).sort((x, y) => x - y)
+    for (let p = 0; p < items.length; p++) {
+      const key = `${items[p]}`
+      if (wanted.has(key)) (holders.get(key) ?? holders.set(key, []).get(key) as number[]).push(k)
+      for (let q = p + 1; q < items.length; q++) {
+        const pair = `${items[p]},${items[q]}`
+        if (wanted.has(pair)) (holders.get(pair) ?? holders.set(pair, []).get(pair) as number[]).push(k)
+      }
+    }
+  }
+  const rnd = mulberry32(1)
+  const weights = new Float64Array(n)
+  const sum = (key: string): number => { let s = 0; for (const k of holders.get(key) ?? []) s += weights[k]; return s }
+  const figures = EVALUATED_TOPS.map(() => tops.map(() => [] as number[]))
+  for (let r = 0; r < resamples; r++) {
+    weights.fill(0)
+    for (let d = 0; d < n; d++) weights[Math.floor(rnd() * n)]++
+    tops.forEach(({ pairs }, t) => {
+      EVALUATED_TOPS.forEach((k, j) => {
+        let leverage = 0
+        for (const [a, b] of pairs.slice(0, k)) leverage += sum(`${a},${b}`) - sum(`${a}`) * sum(`${b}`) / n
+        figures[j][t].push(leverage)
+      })
+    })
+  }
+  const engine = tops.findIndex(x => x.ranking === 'engine score')
+  const leverage = tops.findIndex(x => x.ranking === 'in-sample leverage')
+  return {
+    resamples,
+    tops: EVALUATED_TOPS.map((k, j) => {
+      const diffs = figures[j][engine].map((x, r) => x - figures[j][leverage][r])
+      return {
+        k,
+        sd: Object.fromEntries(tops.map(({ ranking }, t) => [ranking, spread(figures[j][t]).sd])),
+        engineMinusLeverage: { ...spread(diffs), better: diffs.filter(d => d > 1e-9).length, worse: diffs.filter(d => d < -1e-9).length }
+      }
+    })
+  }
+}
+
+function spread (xs: number[]): { mean: number, sd: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length
+  return { mean, sd: Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, xs.length - 1)) }
+}
+
+function mulberry32 (seed: number): () => number {
   let a = (seed * 2654435761) >>> 0
-  const rnd = (): number => {
+  return () => {
     a = (a + 0x6D2B79F5) | 0
     let t = Math.imul(a ^ (a >>> 15), 1 | a)
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+/** A seeded shuffle of 0..n-1 (mulberry32), so random splits are reproducible. */
+function shuffle (n: number, seed: number): Int32Array {
+  const rnd = mulberry32(seed)
   const idx = new Int32Array(n)
   for (let i = 0; i < n; i++) idx[i] = i
   for (let i = n - 1; i > 0; i--) {

@@ -1,0 +1,42 @@
+// An upload's stored bytes as the engine reads them: chunk by chunk from upload_chunks, checked
+// against the byte count the upload recorded (never a silently short file), inflated when gzipped.
+// On Postgres the engine thread reads them itself over its own connection (stored-upload-thread.ts),
+// so a large file's database I/O never runs on the HTTP thread; PGlite lives in this thread, so
+// there the bytes are read here and streamed to the engine thread.
+import { Readable, PassThrough } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createGunzip } from 'node:zlib'
+import type { Database, Orm } from '../../db/database.js'
+import type { ThreadSource } from '../engine/run-in-worker.js'
+import { readUploadChunks } from '../repositories/upload-chunks.js'
+
+export interface StoredUpload { uploadId: string, gzipped: boolean, expectedBytes: number }
+
+async function * storedBytes (orm: Orm, upload: StoredUpload): AsyncGenerator<Uint8Array> {
+  let bytes = 0
+  for await (const chunk of readUploadChunks(orm, upload.uploadId)) {
+    bytes += chunk.length
+    yield chunk
+  }
+  if (bytes !== upload.expectedBytes) throw new Error(`the stored file is incomplete (${bytes} of ${upload.expectedBytes} bytes); please upload it again`)
+}
+
+/** The upload's bytes read through `orm`, inflated when they were stored gzipped. */
+export function readStoredUpload (orm: Orm, upload: StoredUpload): AsyncIterable<Uint8Array> {
+  const chunks = Readable.from(storedBytes(orm, upload), { objectMode: false })
+  if (!upload.gzipped) return chunks
+  const out = new PassThrough()
+  pipeline(chunks, createGunzip(), out).catch((err: Error) => out.destroy(err))
+  return out
+}
+
+export interface StoredUploadThreadInput extends StoredUpload { connectionString: string }
+
+// Compiled the module is .js; under tsx (tests, dev) the engine thread loads the .ts source.
+const THREAD_MODULE = new URL(`./stored-upload-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href
+
+/** What runEngineInWorker should read for this upload. */
+export function engineSourceFor (db: Database, upload: StoredUpload): AsyncIterable<Uint8Array> | ThreadSource {
+  if (db.url === undefined) return readStoredUpload(db.orm, upload)
+  return { module: THREAD_MODULE, input: { ...upload, connectionString: db.url } satisfies StoredUploadThreadInput }
+}
