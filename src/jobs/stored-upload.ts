@@ -1,8 +1,9 @@
 // An upload's stored bytes as the engine reads them: chunk by chunk from upload_chunks, checked
 // against the byte count the upload recorded (never a silently short file), inflated when gzipped.
-// On Postgres the engine thread reads them itself over its own connection (stored-upload-thread.ts),
-// so a large file's database I/O never runs on the HTTP thread; PGlite lives in this thread, so
-// there the bytes are read here and streamed to the engine thread.
+// On Postgres a large file is read by the engine thread itself over its own connection
+// (stored-upload-thread.ts), so its database I/O (about 10 ms of CPU per MiB) never runs on the HTTP
+// thread. A small one is read here: a few milliseconds, where a connection and the database modules in
+// a fresh thread would cost more than the whole read. PGlite lives in this thread: always read here.
 import { Readable, PassThrough } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
@@ -35,8 +36,11 @@ export interface StoredUploadThreadInput extends StoredUpload { connectionString
 // Compiled the module is .js; under tsx (tests, dev) the engine thread loads the .ts source.
 const THREAD_MODULE = new URL(`./stored-upload-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href
 
+/** From this size up (stored bytes) the engine thread reads the upload itself, on Postgres. */
+export const THREAD_READ_MIN_BYTES = 8 * 1024 * 1024
+
 /** What runEngineInWorker should read for this upload. */
 export function engineSourceFor (db: Database, upload: StoredUpload): AsyncIterable<Uint8Array> | ThreadSource {
-  if (db.url === undefined) return readStoredUpload(db.orm, upload)
+  if (db.url === undefined || upload.expectedBytes < THREAD_READ_MIN_BYTES) return readStoredUpload(db.orm, upload)
   return { module: THREAD_MODULE, input: { ...upload, connectionString: db.url } satisfies StoredUploadThreadInput }
 }

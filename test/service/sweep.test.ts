@@ -5,7 +5,8 @@ import { startTestApp } from '../helpers/app.js'
 import { TINY_CATALOG, upload } from '../helpers/http.js'
 import { processQuickInstall } from '../../src/jobs/process-quick-install.js'
 import { sweepStuckJobs } from '../../src/jobs/sweep-stuck-jobs.js'
-import { engineSourceFor } from '../../src/jobs/stored-upload.js'
+import crypto from 'node:crypto'
+import { engineSourceFor, THREAD_READ_MIN_BYTES } from '../../src/jobs/stored-upload.js'
 
 const CRON_SECRET = 'cron-secret-0123456789abcdef'
 // No workers: uploads stay PROCESSING until the test moves them.
@@ -97,7 +98,16 @@ t.test('a stored file that lost bytes fails with a reason instead of running on 
   const failed = await row(id)
   t.equal(failed.status, 'failed', 'the last attempt records the failure')
   t.match(failed.error_message, /stored file is incomplete \(0 of \d+ bytes\)/)
-  // Where that check ran: on Postgres inside the engine thread (its own connection), on PGlite here.
-  const source = engineSourceFor(app.db, { uploadId: id, gzipped: false, expectedBytes: 1 })
-  t.equal('module' in source, app.db.kind === 'postgres', `${app.db.kind}: the engine thread reads the bytes itself only on Postgres`)
+})
+
+t.test('on Postgres the engine thread reads a large upload itself; a stored file that lost bytes still fails', async (t) => {
+  const large = { uploadId: crypto.randomUUID(), gzipped: false, expectedBytes: THREAD_READ_MIN_BYTES }
+  t.equal('module' in engineSourceFor(app.db, large), app.db.kind === 'postgres', `${app.db.kind}: the thread reads large uploads only on Postgres`)
+  t.notOk('module' in engineSourceFor(app.db, { ...large, expectedBytes: THREAD_READ_MIN_BYTES - 1 }), 'a small upload is read by the main thread')
+  // An upload row claiming more bytes than were stored: the thread-side reader finds it short.
+  const id = await startUpload('short-large-file')
+  await app.db.executeSql('update csv_uploads set bytes_received = $2 where id = $1', [id, THREAD_READ_MIN_BYTES])
+  await t.rejects(processQuickInstall({ db: app.db, log: app.log, signal: new AbortController().signal },
+    { id: 'job4', data: { upload_id: id, shop_id: 'short-large-file.myshopify.com' }, retryCount: 2, retryLimit: 2 }), /incomplete/)
+  t.match((await row(id)).error_message, new RegExp(`stored file is incomplete \\(\\d+ of ${THREAD_READ_MIN_BYTES} bytes\\)`))
 })
