@@ -18,6 +18,9 @@ async function * storedBytes (orm: Orm, upload: StoredUpload): AsyncGenerator<Ui
   for await (const chunk of readUploadChunks(orm, upload.uploadId)) {
     bytes += chunk.length
     yield chunk
+    // PGlite answers in-process: its queries resolve without ever returning to the event loop, so
+    // without this the whole file would be read in one stretch while every request waits.
+    await new Promise(resolve => setImmediate(resolve))
   }
   if (bytes !== upload.expectedBytes) throw new Error(`the stored file is incomplete (${bytes} of ${upload.expectedBytes} bytes); please upload it again`)
 }
