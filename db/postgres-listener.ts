@@ -5,7 +5,7 @@
 import pg from 'pg'
 import type { ListenHandlers } from './database.js'
 
-const RETRY_FIRST_MS = 250
+export const RETRY_FIRST_MS = 250
 const RETRY_MAX_MS = 10_000
 
 export async function listenOnPostgres (connectionString: string, channel: string, handlers: ListenHandlers): Promise<() => Promise<void>> {
@@ -22,6 +22,7 @@ export async function listenOnPostgres (connectionString: string, channel: strin
     handlers.onLost(err)
     retry = setTimeout(() => {
       retry = undefined
+      if (stopped) return
       connect().catch(() => {}) // a failed attempt has reported itself through lost()
     }, delay)
     retry.unref()
@@ -49,7 +50,14 @@ export async function listenOnPostgres (connectionString: string, channel: strin
     handlers.onListening()
   }
 
-  await connect()
+  try {
+    await connect()
+  } catch (err) {
+    // Never listened: the caller gets the error, and nothing keeps retrying behind its back.
+    stopped = true
+    if (retry !== undefined) clearTimeout(retry)
+    throw err
+  }
   return async () => {
     stopped = true
     if (retry !== undefined) clearTimeout(retry)

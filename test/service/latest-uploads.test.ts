@@ -10,6 +10,7 @@ import pg from 'pg'
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { LatestUploadCache } from '../../src/services/latest-upload-cache.js'
+import { listenOnPostgres, RETRY_FIRST_MS } from '../../db/postgres-listener.js'
 import type { CsvUpload } from '../../db/schema.js'
 import { startTestApp } from '../helpers/app.js'
 import { onPostgres } from '../helpers/database.js'
@@ -194,4 +195,18 @@ t.test('the announcement connection breaking: nothing cached until it is back', 
   await trusted
   t.match(await status(app, shop), { has_quick_install: false }, 'answers again once the database is back')
   t.equal(app.latestUploads.size, 1, 'and caches again once announcements flow')
+})
+
+t.test('a LISTEN that cannot connect at all rejects and leaves no retry behind', async (t) => {
+  const heard: string[] = []
+  const closedPort = 'postgres://nobody@127.0.0.1:1/none'
+  await t.rejects(listenOnPostgres(closedPort, 'csv_uploads_changed', {
+    onNotification: () => { heard.push('notification') },
+    onLost: () => { heard.push('lost') },
+    onListening: () => { heard.push('listening') }
+  }), /ECONNREFUSED|connect/)
+  t.same(heard, ['lost'], 'reported once, never listening')
+  // Nothing to wait on for "no retry happens": wait past two retry delays, then look.
+  await new Promise(resolve => setTimeout(resolve, 2 * RETRY_FIRST_MS + 100))
+  t.same(heard, ['lost'], 'no reconnect attempt after the rejection')
 })
