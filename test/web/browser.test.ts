@@ -226,8 +226,10 @@ t.test('merchant page in a real browser', { skip: missing }, async t => {
     await page.click('#retry-button')
     await page.waitForSelector('#processing-section', { state: 'visible', timeout: 30_000 })
     await page.waitForSelector('#results-section', { state: 'visible', timeout: 60_000 })
+    // The section shows first; the rows follow once /api/bundles answers.
+    await waitForText(page, '#status', 'bundles ready')
     t.notOk(await page.isVisible('#failed-section'), 'the failure is replaced by the bundles')
-    t.ok((await page.$$('#bundles-body tr')).length > 0)
+    t.ok((await page.$$('#bundles-body tr')).length > 0, 'the retry\'s bundles are listed')
     await shot(page, '08-retry-completed', false)
     await page.close()
   })
