@@ -41,7 +41,13 @@ export type FromThread =
 // registers asynchronously after the entry is resolved; tsx issue #354), so a two-line bootstrap
 // registers tsx in the worker first and then imports engine-thread.ts.
 const RUNNING_TS = import.meta.url.endsWith('.ts')
-const THREAD_ENTRY = new URL(`./engine-thread${RUNNING_TS ? '.ts' : '.js'}`, import.meta.url)
+
+/** The module `name` beside `base` (an import.meta.url): .ts under tsx, .js compiled, as `base` is. */
+export function siblingModule (base: string, name: string): URL {
+  return new URL(`./${name}${base.endsWith('.ts') ? '.ts' : '.js'}`, base)
+}
+
+const THREAD_ENTRY = siblingModule(import.meta.url, 'engine-thread')
 
 function startThread (workerData: EngineThreadData): Worker {
   if (!RUNNING_TS) return new Worker(THREAD_ENTRY, { workerData })

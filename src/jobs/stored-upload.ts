@@ -8,7 +8,7 @@ import { Readable, PassThrough } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
 import type { Database, Orm } from '../../db/database.js'
-import type { ThreadSource } from '../engine/run-in-worker.js'
+import { siblingModule, type ThreadSource } from '../engine/run-in-worker.js'
 import { readUploadChunks } from '../repositories/upload-chunks.js'
 
 export interface StoredUpload { uploadId: string, gzipped: boolean, expectedBytes: number }
@@ -36,8 +36,7 @@ export function readStoredUpload (orm: Orm, upload: StoredUpload): AsyncIterable
 
 export interface StoredUploadThreadInput extends StoredUpload { connectionString: string }
 
-// Compiled the module is .js; under tsx (tests, dev) the engine thread loads the .ts source.
-const THREAD_MODULE = new URL(`./stored-upload-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href
+const THREAD_MODULE = siblingModule(import.meta.url, 'stored-upload-thread').href
 
 /** From this size up (stored bytes) the engine thread reads the upload itself, on Postgres. */
 export const THREAD_READ_MIN_BYTES = 8 * 1024 * 1024

@@ -133,3 +133,30 @@ export async function createTestDatabase (): Promise<TestDatabase> {
     async drop () { fs.rmSync(dataDir, { recursive: true, force: true }) }
   }
 }
+
+/** Cuts a Postgres test database off and brings it back, from an admin connection on the same server. */
+export interface DatabaseOutage {
+  /** New connections refused (ALLOW_CONNECTIONS false). */
+  refuseConnections: () => Promise<void>
+  allowConnections: () => Promise<void>
+  /** Terminates the database's backends whose current query matches `queryLike` (default: all). */
+  terminateBackends: (queryLike?: string) => Promise<void>
+}
+
+export async function databaseOutage (t: { teardown: (fn: () => Promise<void>) => void }, database: TestDatabase): Promise<DatabaseOutage> {
+  const name = new URL(database.env.DATABASE_URL as string).pathname.slice(1)
+  const admin = new pg.Client({ connectionString: postgresUrl() })
+  await admin.connect()
+  const allowConnections = async (): Promise<void> => { await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`) }
+  t.teardown(async () => {
+    await allowConnections().catch(() => {})
+    await admin.end()
+  })
+  return {
+    refuseConnections: async () => { await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`) },
+    allowConnections,
+    async terminateBackends (queryLike = '%') {
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND query ILIKE $2', [name, queryLike])
+    }
+  }
+}

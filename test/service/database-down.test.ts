@@ -1,9 +1,8 @@
 // While the database cannot be reached: requests answer 503 with a clear message (never a stack),
 // /readyz says why, and the service recovers by itself when the database is back.
 import t from 'tap'
-import pg from 'pg'
 import { startTestApp } from '../helpers/app.js'
-import { onPostgres } from '../helpers/database.js'
+import { databaseOutage, onPostgres } from '../helpers/database.js'
 import { isDatabaseUnavailable } from '../../db/unavailable.js'
 
 t.test('connection failures are told apart from other errors', async (t) => {
@@ -18,18 +17,12 @@ t.test('connection failures are told apart from other errors', async (t) => {
 t.test('Postgres refusing connections: 503, not ready, then recovery', { skip: onPostgres() ? false : 'needs DATABASE_URL (Postgres)' }, async (t) => {
   // Status straight from the database (latest-uploads.test.ts covers the cache during an outage).
   const { app, database } = await startTestApp(t, { DATABASE_POOL_MAX: 2, STATUS_CACHE_SECONDS: 0 }, { workers: false })
-  const name = new URL(database.env.DATABASE_URL).pathname.slice(1)
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL })
-  await admin.connect()
-  t.teardown(async () => {
-    await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).catch(() => {})
-    await admin.end()
-  })
+  const outage = await databaseOutage(t, database)
   const h = { 'x-shop-domain': 'outage.myshopify.com' }
   t.equal((await app.inject({ url: '/api/bundles/quick-install/status', headers: h })).statusCode, 200)
 
-  await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`)
-  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name])
+  await outage.refuseConnections()
+  await outage.terminateBackends()
   const down = await app.inject({ url: '/api/bundles/quick-install/status', headers: h })
   t.equal(down.statusCode, 503, down.body)
   t.same(down.json(), { detail: 'The database is unavailable right now. Please try again in a moment.' })
@@ -37,7 +30,7 @@ t.test('Postgres refusing connections: 503, not ready, then recovery', { skip: o
   t.equal(ready.statusCode, 503)
   t.match(ready.json(), { status: 'not_ready', reason: /database/ })
 
-  await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)
+  await outage.allowConnections()
   t.equal((await app.inject({ url: '/readyz' })).statusCode, 200, 'ready again without a restart')
   t.equal((await app.inject({ url: '/api/bundles/quick-install/status', headers: h })).statusCode, 200)
 })

@@ -6,14 +6,13 @@
 import t from 'tap'
 import { once } from 'node:events'
 import crypto from 'node:crypto'
-import pg from 'pg'
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { LatestUploadCache } from '../../src/services/latest-upload-cache.js'
 import { listenOnPostgres, RETRY_FIRST_MS } from '../../db/postgres-listener.js'
 import type { CsvUpload } from '../../db/schema.js'
 import { startTestApp } from '../helpers/app.js'
-import { onPostgres } from '../helpers/database.js'
+import { databaseOutage, onPostgres } from '../helpers/database.js'
 import { upload, waitForJob } from '../helpers/http.js'
 import { readShop } from '../helpers/fixtures.js'
 
@@ -170,28 +169,22 @@ t.test('two instances on one Postgres: an upload and its completion on one are s
 
 t.test('the announcement connection breaking: nothing cached until it is back', { skip: onPostgres() ? false : 'needs DATABASE_URL (Postgres)' }, async (t) => {
   const { app, database } = await startTestApp(t, {}, { workers: false })
-  const name = new URL(database.env.DATABASE_URL).pathname.slice(1)
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL })
-  await admin.connect()
-  t.teardown(async () => {
-    await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).catch(() => {})
-    await admin.end()
-  })
+  const outage = await databaseOutage(t, database)
   const shop = 'listener-lost.myshopify.com'
   await status(app, shop)
   t.equal(app.latestUploads.size, 1, 'cached while listening')
 
   const distrusted = once(app.latestUploads, 'distrust')
-  await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`)
-  await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND query ILIKE 'LISTEN%'", [name])
+  await outage.refuseConnections()
+  await outage.terminateBackends('LISTEN%')
   await distrusted
   t.equal(app.latestUploads.size, 0, 'everything cached was dropped')
-  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name])
+  await outage.terminateBackends()
   const down = await app.inject({ url: '/api/bundles/quick-install/status', headers: { 'x-shop-domain': shop } })
   t.equal(down.statusCode, 503, 'with the database gone the status says so instead of answering from memory')
 
   const trusted = once(app.latestUploads, 'trust')
-  await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)
+  await outage.allowConnections()
   await trusted
   t.match(await status(app, shop), { has_quick_install: false }, 'answers again once the database is back')
   t.equal(app.latestUploads.size, 1, 'and caches again once announcements flow')

@@ -122,18 +122,14 @@ function bootstrapNoise (ingested: IngestResult, testIdx: Int32Array, tops: Rank
   const n = testIdx.length
   // For every item and pair that any ranking's top holds: the test orders (positions 0..n-1) holding it.
   const holders = new Map<string, number[]>()
-  const wanted = new Set<string>()
-  for (const { pairs } of tops) for (const [a, b] of pairs) wanted.add(`${a}`).add(`${b}`).add(`${a},${b}`)
+  for (const { pairs } of tops) for (const [a, b] of pairs) for (const key of [`${a}`, `${b}`, `${a},${b}`]) holders.set(key, [])
+  const hold = (key: string, k: number): void => { holders.get(key)?.push(k) }
   for (let k = 0; k < n; k++) {
     const i = testIdx[k]
     const items = Array.from(new Set(ingested.basketItems.subarray(ingested.basketOffsets[i], ingested.basketOffsets[i + 1]))).sort((x, y) => x - y)
     for (let p = 0; p < items.length; p++) {
-      const key = `${items[p]}`
-      if (wanted.has(key)) (holders.get(key) ?? holders.set(key, []).get(key) as number[]).push(k)
-      for (let q = p + 1; q < items.length; q++) {
-        const pair = `${items[p]},${items[q]}`
-        if (wanted.has(pair)) (holders.get(pair) ?? holders.set(pair, []).get(pair) as number[]).push(k)
-      }
+      hold(`${items[p]}`, k)
+      for (let q = p + 1; q < items.length; q++) hold(`${items[p]},${items[q]}`, k)
     }
   }
   const rnd = mulberry32(1)
