@@ -4,8 +4,9 @@
 // 20 and top 100 pairs the holdout leverage (test orders with both minus those expected if
 // independent) and the median holdout lift, for the engine's score, raw count and in-sample
 // leverage. Takes any orders file the engine reads (.csv or .csv.gz), or a FIMI .dat basket file.
-// The same figures averaged over random 80/20 splits follow (default 20; --random-splits 0 skips
-// them): one time split is a single noisy draw, and the average says whether a difference is luck.
+// The same figures averaged over random 80/20 splits follow (default 200; --random-splits 0 skips
+// them): one time split is a single noisy draw; engine − in-sample leverage paired per split, with
+// its standard error, says whether a difference between the two is real or luck.
 // And the test set's own noise (default 200 bootstrap resamples of the test orders; --bootstrap 0
 // skips it): the spread of each top-20/top-100 figure, and engine − in-sample leverage paired.
 import { fileURLToPath } from 'node:url'
@@ -16,7 +17,7 @@ import { readBasketFile } from '../engine/mining/index.js'
 import { openInput, positiveInt, UsageError } from './bundles.js'
 
 const USAGE = 'usage: npm run evaluate -- <orders.csv[.gz] | baskets.dat> [--min-count N] [--random-splits N] [--bootstrap N]'
-const DEFAULT_RANDOM_SPLITS = 20
+const DEFAULT_RANDOM_SPLITS = 200
 const DEFAULT_BOOTSTRAP = 200
 
 async function load (file: string): Promise<IngestResult> {
@@ -53,21 +54,30 @@ export function formatReport (file: string, r: HoldoutReport): string {
     '',
     ...table(r.rankings),
     '',
-    'holdout leverage: Σ over the pairs of (test orders with both − test orders expected with both if independent), in orders'
+    'holdout leverage: Σ over the pairs of (test orders with both − test orders expected with both if independent), in orders',
+    `the engine and in-sample leverage share ${r.sharedWithLeverage.map(x => `${x.shared} of their top-${x.k} pairs`).join(', ')}`
   ]
   if (r.noise) {
     lines.push('', `test-set noise (${r.noise.resamples} bootstrap resamples of the test orders, same top pairs):`)
     for (const top of r.noise.tops) {
       const sds = Object.entries(top.sd).map(([ranking, sd]) => `${ranking} ±${sd.toFixed(1)}`).join(', ')
       const d = top.engineMinusLeverage
-      lines.push(`  top-${top.k}: sd ${sds}; engine − in-sample leverage ${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(1)} ± ${d.sd.toFixed(1)} (engine better in ${d.better}, worse in ${d.worse})`)
+      lines.push(`  top-${top.k}: sd ${sds}; engine − in-sample leverage ${signed(d.mean)} ± ${d.sd.toFixed(1)} (engine better in ${d.better}, worse in ${d.worse})`)
     }
   }
   if (r.random) {
     lines.push('', `averaged over ${r.random.splits} random 80/20 splits (same sizes; "vs leverage" = splits where the top 20 did better/worse than in-sample leverage's):`, '')
     lines.push(...table(r.random.rankings, r.random.rankings.map(x => `${x.top20VsLeverage.better}/${x.top20VsLeverage.worse}`)))
+    lines.push('')
+    for (const d of r.random.engineMinusLeverage) {
+      lines.push(`  top-${d.k}: engine − in-sample leverage ${signed(d.mean)} ± ${d.se.toFixed(1)} (standard error over the splits; engine better in ${d.better}, worse in ${d.worse})`)
+    }
   }
   return lines.join('\n')
+}
+
+function signed (x: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(1)}`
 }
 
 function table (rankings: HoldoutReport['rankings'], extra?: string[]): string[] {

@@ -41,6 +41,33 @@ t.test('orders with dates are split by date, not file order', async t => {
   t.equal(report.random?.rankings.length, 3)
 })
 
+t.test('random splits: engine − in-sample leverage paired per split, with its standard error', async t => {
+  const lists = randomBaskets(11, { baskets: 1000, items: 30, maxBasket: 6 })
+  const products = Array.from({ length: 30 }, (_, i) => product(String(i)))
+  const report = evaluateHoldout(ordersResult(products, lists), { minCount: 3, randomSplits: 8 })
+  const random = report.random
+  if (!random) throw new Error('random splits missing from the report')
+  t.same(random.engineMinusLeverage.map(d => d.k), [20, 100])
+  random.engineMinusLeverage.forEach((d, j) => {
+    const engine = random.rankings.find(r => r.ranking === 'engine score')?.tops[j].holdoutLeverage ?? NaN
+    const leverage = random.rankings.find(r => r.ranking === 'in-sample leverage')?.tops[j].holdoutLeverage ?? NaN
+    t.ok(Math.abs(d.mean - (engine - leverage)) < 1e-9, `top-${d.k}: the paired mean ${d.mean} is the difference of the averages ${engine} − ${leverage}`)
+    t.ok(d.better + d.worse <= 8, `top-${d.k}: at most one verdict per split`)
+    t.ok(d.se >= 0 && (d.better + d.worse === 0 || d.se > 0), `top-${d.k}: a standard error (${d.se}) that is 0 only when every split tied`)
+  })
+  t.same(random.engineMinusLeverage.map(d => [d.better, d.worse]).slice(0, 1), [[random.rankings[0].top20VsLeverage.better, random.rankings[0].top20VsLeverage.worse]], 'the top-20 verdicts match the table\'s "vs leverage" column')
+})
+
+t.test('the time split reports how many top pairs the engine shares with in-sample leverage', async t => {
+  // Six products: at most 15 pairs, so both top-20s hold every candidate pair and share all of them.
+  const lists = randomBaskets(7, { baskets: 400, items: 6, maxBasket: 3 })
+  const small = evaluateHoldout(ordersResult(Array.from({ length: 6 }, (_, i) => product(String(i))), lists), { minCount: 2 })
+  t.ok(small.candidatePairs > 0 && small.candidatePairs <= 15, `${small.candidatePairs} candidate pairs`)
+  t.same(small.sharedWithLeverage, [{ k: 20, shared: small.candidatePairs }, { k: 100, shared: small.candidatePairs }])
+  const big = evaluateHoldout(ordersResult(Array.from({ length: 30 }, (_, i) => product(String(i))), randomBaskets(11, { baskets: 1000, items: 30, maxBasket: 6 })), { minCount: 3 })
+  for (const { k, shared } of big.sharedWithLeverage) t.ok(shared >= 0 && shared <= k, `top-${k}: ${shared} shared`)
+})
+
 t.test('bootstrap noise: the spread of each top-k figure over resampled test orders, reproducible', async t => {
   const lists = randomBaskets(11, { baskets: 1000, items: 30, maxBasket: 6 })
   const products = Array.from({ length: 30 }, (_, i) => product(String(i)))

@@ -6,7 +6,9 @@
 // Rankings compared: the engine's score (score.ts), raw co-purchase count, in-sample leverage.
 // With bootstrapResamples > 0 the test orders are resampled with replacement to say how much of a
 // difference is the test set's own noise: the spread of each top-k figure, and the paired difference
-// engine − in-sample leverage over the same resamples.
+// engine − in-sample leverage over the same resamples. With randomSplits > 0 the same comparison is
+// repeated over random 80/20 splits, and engine − in-sample leverage is paired per split: its mean
+// and standard error say whether a difference between the two is real or one split's luck.
 import type { IngestResult } from '../types.js'
 import type { Baskets } from '../mining/index.js'
 import { mineFrequentItemsets } from '../mining/index.js'
@@ -29,11 +31,18 @@ export interface HoldoutReport {
   minCount: number
   candidatePairs: number
   rankings: RankingResult[]
+  /** How many of the engine's top-k pairs are also in-sample leverage's top-k, on the time split. */
+  sharedWithLeverage: Array<{ k: number, shared: number }>
   /** With bootstrapResamples > 0: the time split's figures over resampled test orders. */
   noise?: { resamples: number, tops: Array<{ k: number, sd: Record<string, number>, engineMinusLeverage: { mean: number, sd: number, better: number, worse: number } }> }
   /** With randomSplits > 0: the same rankings averaged over random 80/20 splits (a check that a
    * difference on the one time split is not luck). */
-  random?: { splits: number, rankings: Array<RankingResult & { top20VsLeverage: { better: number, worse: number } }> }
+  random?: {
+    splits: number
+    rankings: Array<RankingResult & { top20VsLeverage: { better: number, worse: number } }>
+    /** engine − in-sample leverage per split, per top-k: mean, its standard error, and the splits each way. */
+    engineMinusLeverage: Array<{ k: number, mean: number, se: number, better: number, worse: number }>
+  }
 }
 
 const RANKINGS: Array<[string, (a: FbtCandidate, b: FbtCandidate) => number]> = [
@@ -54,16 +63,19 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
     splitBy: ingested.orderTimes && ingested.orderTimes.some(t => !Number.isNaN(t)) ? 'order date' : 'file order',
     minCount,
     candidatePairs: timeSplit.candidates,
-    rankings: timeSplit.rankings
+    rankings: timeSplit.rankings,
+    sharedWithLeverage: EVALUATED_TOPS.map(k => ({ k, shared: sharedPairs(timeSplit.tops, k) }))
   }
   if ((options.bootstrapResamples ?? 0) > 0) report.noise = bootstrapNoise(ingested, order.subarray(cut), timeSplit.tops, options.bootstrapResamples as number)
   const splits = options.randomSplits ?? 0
   if (splits > 0) {
     const sums = RANKINGS.map(([ranking]) => ({ ranking, tops: EVALUATED_TOPS.map(k => ({ k, pairs: 0, holdoutLeverage: 0, medianHoldoutLift: 0 as number | null })), top20VsLeverage: { better: 0, worse: 0 } }))
+    const differences = EVALUATED_TOPS.map(() => [] as number[])
     for (let s = 1; s <= splits; s++) {
       const shuffled = shuffle(n, s)
       const { rankings } = evaluateSplit(ingested, shuffled.subarray(0, cut), shuffled.subarray(cut), minCount)
       const leverage20 = rankings[2].tops[0].holdoutLeverage
+      EVALUATED_TOPS.forEach((_, j) => differences[j].push(rankings[0].tops[j].holdoutLeverage - rankings[2].tops[j].holdoutLeverage))
       rankings.forEach((r, i) => {
         r.tops.forEach((top, j) => {
           const sum = sums[i].tops[j]
@@ -75,13 +87,26 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
         if (r.tops[0].holdoutLeverage < leverage20 - 1e-9) sums[i].top20VsLeverage.worse++
       })
     }
-    report.random = { splits, rankings: sums }
+    report.random = {
+      splits,
+      rankings: sums,
+      engineMinusLeverage: EVALUATED_TOPS.map((k, j) => {
+        const { mean, sd } = spread(differences[j])
+        return { k, mean, se: sd / Math.sqrt(splits), better: differences[j].filter(d => d > 1e-9).length, worse: differences[j].filter(d => d < -1e-9).length }
+      })
+    }
   }
   return report
 }
 
 /** Each ranking's top pairs (the longest top evaluated), best first. */
 type RankedTops = Array<{ ranking: string, pairs: Array<[number, number]> }>
+
+function sharedPairs (tops: RankedTops, k: number): number {
+  const top = (ranking: string): string[] => (tops.find(x => x.ranking === ranking)?.pairs ?? []).slice(0, k).map(p => p.join(','))
+  const leverage = new Set(top('in-sample leverage'))
+  return top('engine score').filter(p => leverage.has(p)).length
+}
 
 function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: Int32Array, minCount: number): { candidates: number, rankings: RankingResult[], tops: RankedTops } {
   const mined = mineFrequentItemsets(subset(ingested, trainIdx), { minCount, maxSize: 2 })
