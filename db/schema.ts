@@ -82,6 +82,19 @@ export const bundleRecommendations = pgTable('bundle_recommendations', {
   index('bundle_recommendations_upload_rank').on(t.upload_id, t.rank)
 ])
 
+/**
+ * The upload rate limit's windows, shared by every instance on this database (an in-memory count
+ * would let a fleet of N instances allow N × the limit). One row per key (a shop): the attempts in
+ * its current window and when that window ends. The sweep deletes windows that ended long ago.
+ */
+export const uploadRateLimits = pgTable('upload_rate_limits', {
+  key: text('key').primaryKey(),
+  hits: integer('hits').notNull(),
+  window_ends_at: timestamp('window_ends_at', { withTimezone: true, mode: 'date' }).notNull()
+}, (t) => [
+  index('upload_rate_limits_window_ends').on(t.window_ends_at)
+])
+
 export type CsvUpload = typeof csvUploads.$inferSelect
 export type NewCsvUpload = typeof csvUploads.$inferInsert
 export type BundleRecommendation = typeof bundleRecommendations.$inferSelect

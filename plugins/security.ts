@@ -4,12 +4,16 @@
 //   which would forbid that).
 // - cors: only the origins listed in CORS_ORIGINS get CORS headers; none by default (same-origin).
 // - rate-limit: uploads per shop, keyed by the authenticated shop, so one shop cannot flood the
-//   service and shops never share a budget. In-memory per instance: a fleet of N allows N × the limit.
+//   service and shops never share a budget. Counted in the database (upload_rate_limits), so a fleet
+//   of instances shares one budget per shop; a database that cannot count answers 503 like any
+//   other database failure (an upload could not be stored then either).
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import helmet from 'helmet'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
+import { countAttempt } from '../src/repositories/rate-limits.js'
+import { sharedRateLimitStore, type AttemptCounter } from '../src/services/rate-limit-store.js'
 
 export const UPLOAD_ROUTE = { method: 'POST', url: '/api/bundles/quick-install' } as const
 
@@ -17,6 +21,8 @@ export interface SecuritySettings {
   corsOrigins: string[]
   uploadRateLimitMax: number
   uploadRateLimitWindowSeconds: number
+  /** Counts an upload attempt for a key; default: in this process's memory (@fastify/rate-limit's own store). */
+  countUploadAttempt?: AttemptCounter
   /** The shop the request was authenticated as (set by the auth plugin before preHandler). */
   shopOf: (request: FastifyRequest) => string | undefined
 }
@@ -89,7 +95,7 @@ export async function registerSecurity (app: FastifyInstance, settings: Security
       }
     } as typeof route.config
   })
-  await app.register(rateLimit, { global: false })
+  await app.register(rateLimit, { global: false, ...(settings.countUploadAttempt ? { store: sharedRateLimitStore(settings.countUploadAttempt) } : {}) })
 
   app.addHook('onSend', async (request, reply, payload) => {
     // Swagger UI injects <style> elements at run time; only its pages get inline styles (no scripts).
@@ -126,7 +132,8 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
     corsOrigins: parseCorsOrigins(config.CORS_ORIGINS),
     uploadRateLimitMax: config.UPLOAD_RATE_LIMIT_MAX,
     uploadRateLimitWindowSeconds: config.UPLOAD_RATE_LIMIT_WINDOW_SECONDS,
+    countUploadAttempt: async (key, windowMs) => await countAttempt(app.db.orm, key, windowMs),
     // The auth plugin's onRequest hook has set it by the time the limit runs (preHandler).
     shopOf: (request) => request.shop === '' ? undefined : request.shop
   })
-}, { name: 'security', dependencies: ['config', 'auth'], fastify: '5.x' })
+}, { name: 'security', dependencies: ['config', 'database', 'auth'], fastify: '5.x' })

@@ -4,6 +4,7 @@ import t from 'tap'
 import { startTestApp } from '../helpers/app.js'
 import { databaseOutage, onPostgres } from '../helpers/database.js'
 import { isDatabaseUnavailable } from '../../db/unavailable.js'
+import { upload } from '../helpers/http.js'
 
 t.test('connection failures are told apart from other errors', async (t) => {
   t.ok(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })))
@@ -26,6 +27,9 @@ t.test('Postgres refusing connections: 503, not ready, then recovery', { skip: o
   const down = await app.inject({ url: '/api/bundles/quick-install/status', headers: h })
   t.equal(down.statusCode, 503, down.body)
   t.same(down.json(), { detail: 'The database is unavailable right now. Please try again in a moment.' })
+  const refused = await upload(app, { filename: 'orders.csv', content: 'order_id,sku\n1,a\n1,b\n' }, h)
+  t.equal(refused.statusCode, 503, `an upload (its rate limit is counted in the database) answers 503: ${refused.body}`)
+  t.same(refused.json(), { detail: 'The database is unavailable right now. Please try again in a moment.' })
   const ready = await app.inject({ url: '/readyz' })
   t.equal(ready.statusCode, 503)
   t.match(ready.json(), { status: 'not_ready', reason: /database/ })
