@@ -25,9 +25,11 @@ async function rawCountTop (file: string, minCount: number, k: number): Promise<
     .map(c => pairKey(ingested.products[c.items[0]].title, ingested.products[c.items[1]].title))
 }
 
-t.test('3,000 orders: the top-K pairs are at least 90% planted (raw count far less)', async t => {
+const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1)
+
+t.test('3,000 orders, seeds 1-20: the top-K pairs are at least 90% planted (raw count far less)', async t => {
   const dir = t.testdir()
-  for (const seed of [1, 7]) {
+  for (const seed of SEEDS) {
     const { file, truth } = genShop(dir, { orders: 3000, seed })
     const planted = plantedPairs(truth)
     const k = planted.size
@@ -40,43 +42,40 @@ t.test('3,000 orders: the top-K pairs are at least 90% planted (raw count far le
     const triples = result.bundles.filter(b => b.items.length === 3).map(b => b.items.map(i => i.title).sort().join('|'))
     const plantedTriples = truth.planted.filter(g => g.items.length === 3).map(g => g.items.map(i => i.title).sort().join('|'))
     t.same([...triples].sort(), [...plantedTriples].sort(), `seed ${seed}: the triples are exactly the planted triples`)
+    assertNoDecoyOrExcluded(t, seed, result, truth)
   }
 })
 
-t.test('300 orders: the top-K pairs returned are at least 60% planted', async t => {
+t.test('300 orders, seeds 1-20: the top-K pairs returned are at least 60% planted', async t => {
   // A 300-order shop holds too little evidence to find most planted pairs (fewer than half occur
   // even twice), so the engine returns fewer than K pairs; what it does return must be right.
   const dir = t.testdir()
   let returned = 0
   let hits = 0
   let k = 0
-  for (let seed = 1; seed <= 5; seed++) {
+  for (const seed of SEEDS) {
     const { file, truth } = genShop(dir, { orders: 300, seed })
     const planted = plantedPairs(truth)
-    const top = topPairs(await runEngine(createReadStream(file)), planted.size)
+    const result = await runEngine(createReadStream(file))
+    const top = topPairs(result, planted.size)
     t.ok(top.length > 0, `seed ${seed}: some pairs are recommended`)
+    assertNoDecoyOrExcluded(t, seed, result, truth)
     returned += top.length
     hits += top.filter(p => planted.has(p)).length
     k += planted.size
   }
-  t.comment(`300 orders, seeds 1-5: ${hits} planted of ${returned} top pairs returned (recall ${hits} of ${k} planted pairs)`)
+  t.comment(`300 orders, seeds 1-20: ${hits} planted of ${returned} top pairs returned (recall ${hits} of ${k} planted pairs)`)
   t.ok(hits >= 0.6 * returned, `${hits} of ${returned} returned top pairs are planted (need ≥ 60%)`)
 })
 
-t.test('seeds 1-20: no decoy pair in the top K, no excluded item in any bundle', async t => {
+t.test('600 orders, seeds 1-20: no decoy pair in the top K, no excluded item in any bundle', async t => {
   const dir = t.testdir()
   let volume = 0
   let volumeTrue = 0
-  for (let seed = 1; seed <= 20; seed++) {
+  for (const seed of SEEDS) {
     const { file, truth } = genShop(dir, { orders: 600, seed })
     const result = await runEngine(createReadStream(file))
-    const top = topPairs(result, plantedPairs(truth).size)
-    const decoys = decoyPairs(truth)
-    const decoy = top.find(p => decoys.has(p))
-    t.notOk(decoy, `seed ${seed}: no decoy pair in the top K${decoy ? ` (found ${decoy})` : ''}`)
-    const excluded = new Set(truth.excluded.map(x => x.title))
-    const offending = result.bundles.find(b => b.items.some(i => excluded.has(i.title)))
-    t.notOk(offending, `seed ${seed}: no excluded item in any bundle${offending ? ` (bundle ${offending.rank})` : ''}`)
+    assertNoDecoyOrExcluded(t, seed, result, truth)
     for (const b of result.bundles.filter(b => b.type === 'VOLUME')) {
       volume++
       if (truth.volume.includes(b.items[0].title)) volumeTrue++
@@ -85,6 +84,17 @@ t.test('seeds 1-20: no decoy pair in the top K, no excluded item in any bundle',
   t.comment(`VOLUME bundles on products the generator buys in multiples: ${volumeTrue} of ${volume}`)
   t.ok(volume > 0 && volumeTrue >= 0.8 * volume, `VOLUME bundles are mostly multi-buy products (${volumeTrue}/${volume})`)
 })
+
+/** No decoy pair (refunded-only, or two best-sellers by chance) in the top K; no excluded item anywhere. */
+function assertNoDecoyOrExcluded (t: { notOk: (value: unknown, message: string) => unknown }, seed: number, result: EngineResult, truth: ShopTruth): void {
+  const top = topPairs(result, plantedPairs(truth).size)
+  const decoys = decoyPairs(truth)
+  const decoy = top.find(p => decoys.has(p))
+  t.notOk(decoy, `seed ${seed}: no decoy pair in the top K${decoy ? ` (found ${decoy})` : ''}`)
+  const excluded = new Set(truth.excluded.map(x => x.title))
+  const offending = result.bundles.find(b => b.items.some(i => excluded.has(i.title)))
+  t.notOk(offending, `seed ${seed}: no excluded item in any bundle${offending ? ` (bundle ${offending.rank})` : ''}`)
+}
 
 function decoyPairs (truth: ShopTruth): Set<string> {
   return new Set([truth.decoys.popularByChance, truth.decoys.refundedOnly].map(d => pairKey(d[0].title, d[1].title)))
