@@ -21,8 +21,8 @@ export interface SecuritySettings {
   corsOrigins: string[]
   uploadRateLimitMax: number
   uploadRateLimitWindowSeconds: number
-  /** Counts an upload attempt for a key; default: in this process's memory (@fastify/rate-limit's own store). */
-  countUploadAttempt?: AttemptCounter
+  /** Counts an upload attempt for a key, shared by every instance (the database's upload_rate_limits). */
+  countUploadAttempt: AttemptCounter
   /** The shop the request was authenticated as (set by the auth plugin before preHandler). */
   shopOf: (request: FastifyRequest) => string | undefined
 }
@@ -95,7 +95,7 @@ export async function registerSecurity (app: FastifyInstance, settings: Security
       }
     } as typeof route.config
   })
-  await app.register(rateLimit, { global: false, ...(settings.countUploadAttempt ? { store: sharedRateLimitStore(settings.countUploadAttempt) } : {}) })
+  await app.register(rateLimit, { global: false, store: sharedRateLimitStore(settings.countUploadAttempt) })
 
   app.addHook('onSend', async (request, reply, payload) => {
     // Swagger UI injects <style> elements at run time; only its pages get inline styles (no scripts).

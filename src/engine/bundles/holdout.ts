@@ -50,6 +50,9 @@ const RANKINGS: Array<[string, (a: FbtCandidate, b: FbtCandidate) => number]> = 
   ['raw count', (a, b) => b.count - a.count],
   ['in-sample leverage', (a, b) => (b.count - b.expected) - (a.count - a.expected)]
 ]
+// Every split's rankings, tops and figures come in RANKINGS order.
+const ENGINE = 0
+const LEVERAGE = 2
 
 export function evaluateHoldout (ingested: IngestResult, options: { minCount?: number, randomSplits?: number, bootstrapResamples?: number } = {}): HoldoutReport {
   const n = ingested.basketOffsets.length - 1
@@ -69,30 +72,29 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
   if ((options.bootstrapResamples ?? 0) > 0) report.noise = bootstrapNoise(ingested, order.subarray(cut), timeSplit.tops, options.bootstrapResamples as number)
   const splits = options.randomSplits ?? 0
   if (splits > 0) {
-    const sums = RANKINGS.map(([ranking]) => ({ ranking, tops: EVALUATED_TOPS.map(k => ({ k, pairs: 0, holdoutLeverage: 0, medianHoldoutLift: 0 as number | null })), top20VsLeverage: { better: 0, worse: 0 } }))
-    const differences = EVALUATED_TOPS.map(() => [] as number[])
+    const sums = RANKINGS.map(([ranking]) => ({ ranking, tops: EVALUATED_TOPS.map(k => ({ k, pairs: 0, holdoutLeverage: 0, medianHoldoutLift: 0 as number | null })) }))
+    // Per ranking, per top: that ranking's holdout leverage minus in-sample leverage's, one per split.
+    const vsLeverage = RANKINGS.map(() => EVALUATED_TOPS.map(() => [] as number[]))
     for (let s = 1; s <= splits; s++) {
       const shuffled = shuffle(n, s)
       const { rankings } = evaluateSplit(ingested, shuffled.subarray(0, cut), shuffled.subarray(cut), minCount)
-      const leverage20 = rankings[2].tops[0].holdoutLeverage
-      EVALUATED_TOPS.forEach((_, j) => differences[j].push(rankings[0].tops[j].holdoutLeverage - rankings[2].tops[j].holdoutLeverage))
       rankings.forEach((r, i) => {
         r.tops.forEach((top, j) => {
           const sum = sums[i].tops[j]
           sum.pairs += top.pairs / splits
           sum.holdoutLeverage += top.holdoutLeverage / splits
           sum.medianHoldoutLift = (sum.medianHoldoutLift ?? 0) + (top.medianHoldoutLift ?? 0) / splits
+          vsLeverage[i][j].push(top.holdoutLeverage - rankings[LEVERAGE].tops[j].holdoutLeverage)
         })
-        if (r.tops[0].holdoutLeverage > leverage20 + 1e-9) sums[i].top20VsLeverage.better++
-        if (r.tops[0].holdoutLeverage < leverage20 - 1e-9) sums[i].top20VsLeverage.worse++
       })
     }
     report.random = {
       splits,
-      rankings: sums,
+      rankings: sums.map((sum, i) => ({ ...sum, top20VsLeverage: verdicts(vsLeverage[i][0]) })),
       engineMinusLeverage: EVALUATED_TOPS.map((k, j) => {
-        const { mean, sd } = spread(differences[j])
-        return { k, mean, se: sd / Math.sqrt(splits), better: differences[j].filter(d => d > 1e-9).length, worse: differences[j].filter(d => d < -1e-9).length }
+        const differences = vsLeverage[ENGINE][j]
+        const { mean, sd } = spread(differences)
+        return { k, mean, se: sd / Math.sqrt(splits), ...verdicts(differences) }
       })
     }
   }
@@ -103,9 +105,14 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
 type RankedTops = Array<{ ranking: string, pairs: Array<[number, number]> }>
 
 function sharedPairs (tops: RankedTops, k: number): number {
-  const top = (ranking: string): string[] => (tops.find(x => x.ranking === ranking)?.pairs ?? []).slice(0, k).map(p => p.join(','))
-  const leverage = new Set(top('in-sample leverage'))
-  return top('engine score').filter(p => leverage.has(p)).length
+  const top = (i: number): string[] => tops[i].pairs.slice(0, k).map(p => p.join(','))
+  const leverage = new Set(top(LEVERAGE))
+  return top(ENGINE).filter(p => leverage.has(p)).length
+}
+
+/** Differences (a ranking minus in-sample leverage) counted as better or worse; ties are neither. */
+function verdicts (differences: number[]): { better: number, worse: number } {
+  return { better: differences.filter(d => d > 1e-9).length, worse: differences.filter(d => d < -1e-9).length }
 }
 
 function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: Int32Array, minCount: number): { candidates: number, rankings: RankingResult[], tops: RankedTops } {
@@ -172,16 +179,14 @@ function bootstrapNoise (ingested: IngestResult, testIdx: Int32Array, tops: Rank
       })
     })
   }
-  const engine = tops.findIndex(x => x.ranking === 'engine score')
-  const leverage = tops.findIndex(x => x.ranking === 'in-sample leverage')
   return {
     resamples,
     tops: EVALUATED_TOPS.map((k, j) => {
-      const diffs = figures[j][engine].map((x, r) => x - figures[j][leverage][r])
+      const diffs = figures[j][ENGINE].map((x, r) => x - figures[j][LEVERAGE][r])
       return {
         k,
         sd: Object.fromEntries(tops.map(({ ranking }, t) => [ranking, spread(figures[j][t]).sd])),
-        engineMinusLeverage: { ...spread(diffs), better: diffs.filter(d => d > 1e-9).length, worse: diffs.filter(d => d < -1e-9).length }
+        engineMinusLeverage: { ...spread(diffs), ...verdicts(diffs) }
       }
     })
   }
