@@ -8,7 +8,7 @@
 //   of instances shares one budget per shop; a database that cannot count answers 503 like any
 //   other database failure (an upload could not be stored then either).
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import helmet from 'helmet'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
@@ -100,20 +100,24 @@ export async function registerSecurity (app: FastifyInstance, settings: Security
   app.addHook('onSend', async (request, reply, payload) => {
     // Swagger UI injects <style> elements at run time; only its pages get inline styles (no scripts).
     if (request.url.startsWith('/docs') && reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DOCS_CSP)
-    if (!request.raw.complete && reply.statusCode >= 400) closeAfterEarlyAnswer(request.raw, reply.raw)
+    if (!request.raw.complete && reply.statusCode >= 400) discardUnreadBody(request.raw)
     return payload
   })
 }
 
 /**
  * An answer sent before the request body was read to its end (a 413 at the size limit, a 400 on a bad
- * header in the first kilobytes) must still reach the client. Left alone, the unread rest of the body
- * stays on a keep-alive connection: the client's next request on it is reset, or the reset arrives
- * before the answer is read. So: announce the close, discard what the client still sends (bounded in
- * time), and only then let the socket go.
+ * header in the first kilobytes) must still reach the client. Two ways to lose it:
+ *  - the unread rest of the body stays on the keep-alive connection, so the connection stalls;
+ *  - the socket is closed while the client is still sending (what `Connection: close` makes Node do
+ *    as soon as the answer is written): the client's writes meet a reset, and a client that sends
+ *    the whole body before reading (Python's http.client and requests, many scripts) gets "broken
+ *    pipe" instead of the answer.
+ * So: keep the connection, read and discard the rest of the body, and give up on a client that is
+ * still sending after DISCARD_BODY_SECONDS. Clients that read while sending (browsers, curl, undici)
+ * see the answer at once and stop sending.
  */
-function closeAfterEarlyAnswer (req: FastifyRequest['raw'], res: FastifyReply['raw']): void {
-  if (req.httpVersionMajor < 2) res.setHeader('connection', 'close')
+function discardUnreadBody (req: FastifyRequest['raw']): void {
   req.unpipe()
   req.on('data', () => {})
   req.resume()
