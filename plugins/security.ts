@@ -114,8 +114,8 @@ export async function registerSecurity (app: FastifyInstance, settings: Security
  *    the whole body before reading (Python's http.client and requests, many scripts) gets "broken
  *    pipe" instead of the answer.
  * So: keep the connection, read and discard the rest of the body, and give up on a client that is
- * still sending after DISCARD_BODY_SECONDS. Clients that read while sending (browsers, curl, undici)
- * see the answer at once and stop sending.
+ * still sending after DISCARD_BODY_SECONDS. Clients that read while sending (curl, undici) see the
+ * answer as soon as it is written.
  */
 function discardUnreadBody (req: FastifyRequest['raw']): void {
   req.unpipe()

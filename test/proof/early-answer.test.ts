@@ -6,6 +6,8 @@
 import t from 'tap'
 import net from 'node:net'
 import { startProofApp } from './app.js'
+import { multipart } from './multipart.js'
+import { VALID_SMALL_CSV } from './fixtures.js'
 
 const MAX_UPLOAD_MB = 2
 const proof = await startProofApp({ MAX_UPLOAD_MB, UPLOAD_RATE_LIMIT_MAX: 10_000 })
@@ -14,15 +16,14 @@ const { port } = new URL(proof.url)
 
 interface Reply { status: number, headers: Record<string, string>, body: string }
 
-function uploadRequest (shop: string, file: Buffer): Buffer {
-  const boundary = '----early-answer-test'
-  const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="orders.csv"\r\nContent-Type: text/csv\r\n\r\n`),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`)
-  ])
+/** The whole upload request, Content-Length and all, as one buffer (the multipart body from multipart.ts). */
+async function uploadRequest (shop: string, file: Buffer | string): Promise<Buffer> {
+  const form = multipart([{ name: 'file', filename: 'orders.csv', contentType: 'text/csv', body: file }])
+  const chunks: Buffer[] = []
+  for await (const chunk of form.stream()) chunks.push(chunk as Buffer)
+  const body = Buffer.concat(chunks)
   const head = `POST /api/bundles/quick-install HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Shop-Domain: ${shop}\r\n` +
-    `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n\r\n`
+    `Content-Type: ${form.contentType}\r\nContent-Length: ${body.length}\r\n\r\n`
   return Buffer.concat([Buffer.from(head), body])
 }
 
@@ -64,16 +65,14 @@ async function connect (): Promise<net.Socket> {
   })
 }
 
-const VALID = Buffer.from('order_id,product_id,quantity\n1,A,1\n1,B,1\n2,A,1\n2,B,1\n')
-
 t.test('a client that sends all 10 MB before reading still gets the 400 for a bad header, and can go on', async (t) => {
   const socket = await connect()
   t.teardown(() => { socket.destroy() })
-  const answer = await sendAllThenRead(socket, uploadRequest('early-400.myshopify.com', Buffer.alloc(10 * 1024 * 1024, ',')))
+  const answer = await sendAllThenRead(socket, await uploadRequest('early-400.myshopify.com', Buffer.alloc(10 * 1024 * 1024, ',')))
   t.equal(answer.status, 400, 'answers 400')
   t.match(JSON.parse(answer.body).detail, /header row has no column names/, 'with the detail that says what was wrong')
   t.not(answer.headers.connection, 'close', 'the connection is kept')
-  const next = await sendAllThenRead(socket, uploadRequest('early-400.myshopify.com', VALID))
+  const next = await sendAllThenRead(socket, await uploadRequest('early-400.myshopify.com', VALID_SMALL_CSV))
   t.equal(next.status, 200, `the next upload on the same connection is accepted (${next.body})`)
 })
 
@@ -81,9 +80,9 @@ t.test(`a client that sends ${MAX_UPLOAD_MB * 5} MB before reading still gets th
   const socket = await connect()
   t.teardown(() => { socket.destroy() })
   const rows = Buffer.from('1,A,1\n'.repeat(MAX_UPLOAD_MB * 5 * 1024 * 1024 / 6))
-  const answer = await sendAllThenRead(socket, uploadRequest('early-413.myshopify.com', Buffer.concat([Buffer.from('order_id,product_id,quantity\n'), rows])))
+  const answer = await sendAllThenRead(socket, await uploadRequest('early-413.myshopify.com', Buffer.concat([Buffer.from('order_id,product_id,quantity\n'), rows])))
   t.equal(answer.status, 413, 'answers 413')
   t.match(JSON.parse(answer.body).detail, new RegExp(`limit is ${MAX_UPLOAD_MB} MB`), 'with the detail that names the limit')
-  const next = await sendAllThenRead(socket, uploadRequest('early-413.myshopify.com', VALID))
+  const next = await sendAllThenRead(socket, await uploadRequest('early-413.myshopify.com', VALID_SMALL_CSV))
   t.equal(next.status, 200, `the next upload on the same connection is accepted (${next.body})`)
 })
