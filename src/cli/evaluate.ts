@@ -55,7 +55,8 @@ export function formatReport (file: string, r: HoldoutReport): string {
     ...table(r.rankings),
     '',
     'holdout leverage: Σ over the pairs of (test orders with both − test orders expected with both if independent), in orders',
-    `the engine and in-sample leverage share ${r.sharedWithLeverage.map(x => `${x.shared} of their top-${x.k} pairs`).join(', ')}`
+    `the engine and in-sample leverage share ${r.sharedWithLeverage.map(x => `${x.shared} of their top-${x.k} pairs`).join(', ')}`,
+    `predicted by the training orders (their excess × test/train orders) and delivered: ${promises(r.rankings)}`
   ]
   if (r.noise) {
     lines.push('', `test-set noise (${r.noise.resamples} bootstrap resamples of the test orders, same top pairs):`)
@@ -72,8 +73,18 @@ export function formatReport (file: string, r: HoldoutReport): string {
     for (const d of r.random.engineMinusLeverage) {
       lines.push(`  top-${d.k}: engine − in-sample leverage ${signed(d.mean)} ± ${d.se.toFixed(1)} (standard error over the splits; engine better in ${d.better}, worse in ${d.worse})`)
     }
+    for (const d of r.random.leverageShortfall) {
+      lines.push(`  top-${d.k}: in-sample leverage delivered − predicted ${signed(d.mean)} on average (sd ${d.sd.toFixed(1)} over the splits)`)
+    }
   }
   return lines.join('\n')
+}
+
+/** "in-sample leverage top-20 611.9 → 570.5, …" for the engine and in-sample leverage. */
+function promises (rankings: HoldoutReport['rankings']): string {
+  return rankings.filter(r => r.ranking !== 'raw count')
+    .map(r => `${r.ranking} ${r.tops.map(t => `top-${t.k} ${t.predictedLeverage.toFixed(1)} → ${t.holdoutLeverage.toFixed(1)}`).join(', ')}`)
+    .join('; ')
 }
 
 function signed (x: number): string {

@@ -29,6 +29,9 @@ t.test('holdout figures equal a direct recount on the test orders', async t => {
   const leverage = report.rankings.find(r => r.ranking === 'in-sample leverage')
   t.ok(leverage, 'in-sample leverage ranking present')
   t.ok(Math.abs((leverage?.tops[0].holdoutLeverage ?? NaN) - expected) < 1e-9, `top-20 holdout leverage ${leverage?.tops[0].holdoutLeverage} = ${expected}`)
+  // What the training orders promised for the same top-20: their excess, scaled to 200 test orders.
+  const promised = pairs.slice(0, 20).reduce((sum, p) => sum + p.lev, 0) * 200 / 800
+  t.ok(Math.abs((leverage?.tops[0].predictedLeverage ?? NaN) - promised) < 1e-9, `top-20 predicted leverage ${leverage?.tops[0].predictedLeverage} = ${promised}`)
 })
 
 t.test('orders with dates are split by date, not file order', async t => {
@@ -54,6 +57,12 @@ t.test('random splits: engine − in-sample leverage paired per split, with its 
     t.ok(Math.abs(d.mean - (engine - leverage)) < 1e-9, `top-${d.k}: the paired mean ${d.mean} is the difference of the averages ${engine} − ${leverage}`)
     t.ok(d.better + d.worse <= 8, `top-${d.k}: at most one verdict per split`)
     t.ok(d.se >= 0 && (d.better + d.worse === 0 || d.se > 0), `top-${d.k}: a standard error (${d.se}) that is 0 only when every split tied`)
+  })
+  random.leverageShortfall.forEach((d, j) => {
+    const leverage = random.rankings.find(r => r.ranking === 'in-sample leverage')?.tops[j]
+    const gap = (leverage?.holdoutLeverage ?? NaN) - (leverage?.predictedLeverage ?? NaN)
+    t.ok(Math.abs(d.mean - gap) < 1e-9, `top-${d.k}: the mean shortfall ${d.mean} is the averaged holdout − predicted ${gap}`)
+    t.ok(d.sd > 0, `top-${d.k}: the shortfall varies between splits (sd ${d.sd})`)
   })
   t.same(random.engineMinusLeverage.map(d => [d.better, d.worse]).slice(0, 1), [[random.rankings[0].top20VsLeverage.better, random.rankings[0].top20VsLeverage.worse]], 'the top-20 verdicts match the table\'s "vs leverage" column')
 })

@@ -2,7 +2,11 @@
 // test on the latest 20%, and measure what each ranking's top pairs really did in the test orders:
 //   holdout leverage = Σ over the top-k pairs of (test orders with both − test orders expected
 //                      with both if the two were independent), in orders;
-//   median holdout lift = median over the top-k pairs of test count / expected.
+//   median holdout lift = median over the top-k pairs of test count / expected;
+//   predicted holdout leverage = Σ over the same pairs of their training excess (count − expected)
+//                      scaled to the test size: what the training orders promised for that top-k, so
+//                      the shortfall (holdout − predicted) says how much of a top-k's figure the test
+//                      orders took back (selection on noise, drift, or the test set's own noise).
 // Rankings compared: the engine's score (score.ts), raw co-purchase count, in-sample leverage.
 // With bootstrapResamples > 0 the test orders are resampled with replacement to say how much of a
 // difference is the test set's own noise: the spread of each top-k figure, and the paired difference
@@ -21,7 +25,7 @@ export const EVALUATED_TOPS = [20, 100] as const
 
 export interface RankingResult {
   ranking: string
-  tops: Array<{ k: number, pairs: number, holdoutLeverage: number, medianHoldoutLift: number | null }>
+  tops: Array<{ k: number, pairs: number, holdoutLeverage: number, predictedLeverage: number, medianHoldoutLift: number | null }>
 }
 
 export interface HoldoutReport {
@@ -42,6 +46,9 @@ export interface HoldoutReport {
     rankings: Array<RankingResult & { top20VsLeverage: { better: number, worse: number } }>
     /** engine − in-sample leverage per split, per top-k: mean, its standard error, and the splits each way. */
     engineMinusLeverage: Array<{ k: number, mean: number, se: number, better: number, worse: number }>
+    /** In-sample leverage's holdout − predicted leverage per split, per top-k: its mean and spread, the
+     * yardstick for the time split's own shortfall. */
+    leverageShortfall: Array<{ k: number, mean: number, sd: number }>
   }
 }
 
@@ -72,9 +79,11 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
   if ((options.bootstrapResamples ?? 0) > 0) report.noise = bootstrapNoise(ingested, order.subarray(cut), timeSplit.tops, options.bootstrapResamples as number)
   const splits = options.randomSplits ?? 0
   if (splits > 0) {
-    const sums = RANKINGS.map(([ranking]) => ({ ranking, tops: EVALUATED_TOPS.map(k => ({ k, pairs: 0, holdoutLeverage: 0, medianHoldoutLift: 0 as number | null })) }))
+    const sums = RANKINGS.map(([ranking]) => ({ ranking, tops: EVALUATED_TOPS.map(k => ({ k, pairs: 0, holdoutLeverage: 0, predictedLeverage: 0, medianHoldoutLift: 0 as number | null })) }))
     // Per ranking, per top: that ranking's holdout leverage minus in-sample leverage's, one per split.
     const vsLeverage = RANKINGS.map(() => EVALUATED_TOPS.map(() => [] as number[]))
+    // Per top: in-sample leverage's holdout minus predicted leverage, one per split.
+    const shortfalls = EVALUATED_TOPS.map(() => [] as number[])
     for (let s = 1; s <= splits; s++) {
       const shuffled = shuffle(n, s)
       const { rankings } = evaluateSplit(ingested, shuffled.subarray(0, cut), shuffled.subarray(cut), minCount)
@@ -83,8 +92,10 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
           const sum = sums[i].tops[j]
           sum.pairs += top.pairs / splits
           sum.holdoutLeverage += top.holdoutLeverage / splits
+          sum.predictedLeverage += top.predictedLeverage / splits
           sum.medianHoldoutLift = (sum.medianHoldoutLift ?? 0) + (top.medianHoldoutLift ?? 0) / splits
           vsLeverage[i][j].push(top.holdoutLeverage - rankings[LEVERAGE].tops[j].holdoutLeverage)
+          if (i === LEVERAGE) shortfalls[j].push(top.holdoutLeverage - top.predictedLeverage)
         })
       })
     }
@@ -95,7 +106,8 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
         const differences = vsLeverage[ENGINE][j]
         const { mean, sd } = spread(differences)
         return { k, mean, se: sd / Math.sqrt(splits), ...verdicts(differences) }
-      })
+      }),
+      leverageShortfall: EVALUATED_TOPS.map((k, j) => ({ k, ...spread(shortfalls[j]) }))
     }
   }
   return report
@@ -131,14 +143,16 @@ function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: I
         tops: EVALUATED_TOPS.map(k => {
           const top = ranked.slice(0, k)
           let leverage = 0
+          let promised = 0
           const lifts: number[] = []
           for (const c of top) {
+            promised += c.count - c.expected
             const together = testCounts.together(c.items[0], c.items[1])
             const expected = testCounts.itemCounts[c.items[0]] * testCounts.itemCounts[c.items[1]] / testCounts.orders
             leverage += together - expected
             if (expected > 0) lifts.push(together / expected)
           }
-          return { k, pairs: top.length, holdoutLeverage: leverage, medianHoldoutLift: median(lifts) }
+          return { k, pairs: top.length, holdoutLeverage: leverage, predictedLeverage: promised * testIdx.length / trainIdx.length, medianHoldoutLift: median(lifts) }
         })
       }
     })
