@@ -80,9 +80,9 @@ export function formatReport (file: string, r: HoldoutReport): string {
   return lines.join('\n')
 }
 
-/** "in-sample leverage top-20 611.9 → 570.5, …" for the engine and in-sample leverage. */
+/** "engine score top-20 611.9 → 570.5, top-100 …; raw count …" for every ranking. */
 function promises (rankings: HoldoutReport['rankings']): string {
-  return rankings.filter(r => r.ranking !== 'raw count')
+  return rankings
     .map(r => `${r.ranking} ${r.tops.map(t => `top-${t.k} ${t.predictedLeverage.toFixed(1)} → ${t.holdoutLeverage.toFixed(1)}`).join(', ')}`)
     .join('; ')
 }
