@@ -85,7 +85,7 @@ export const bundleRecommendations = pgTable('bundle_recommendations', {
 /**
  * The upload rate limit's windows, shared by every instance on this database (an in-memory count
  * would let a fleet of N instances allow N × the limit). One row per key (a shop): the attempts in
- * its current window and when that window ends. The sweep deletes windows that ended long ago.
+ * its current window and when that window ends. The sweep deletes windows that have ended.
  */
 export const uploadRateLimits = pgTable('upload_rate_limits', {
   key: text('key').primaryKey(),
