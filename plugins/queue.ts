@@ -15,6 +15,11 @@ export interface Queue {
   /** Local worker ids, so an enqueue can wake them instead of waiting for the next poll. */
   readonly localWorkers: Set<string>
   wakeLocalWorkers: () => void
+  /**
+   * Creates these queues, or brings existing ones to these settings, under the start-up lock: pg-boss's
+   * create_queue deadlocks when instances starting together create the same queue.
+   */
+  ensureQueues: (queues: PgBoss.Queue[]) => Promise<void>
   ping: () => Promise<void>
 }
 
@@ -51,7 +56,8 @@ export default fp(async function queuePlugin (app: FastifyInstance) {
     retryBackoff: config.QUEUE_RETRY_BACKOFF,
     expireInSeconds: config.QUEUE_EXPIRY_SECONDS as number
   }
-  // pg-boss installs its schema without a lock of its own: instances starting together would race.
+  // pg-boss installs its schema and creates queues without a lock of its own: instances starting
+  // together would race (and deadlock in create_queue), so all of it runs under the start-up lock.
   await app.db.exclusive(async () => {
     await boss.start()
     await ensureQueue(boss, { name: QUICK_INSTALL_QUEUE, ...queueSettings })
@@ -72,6 +78,11 @@ export default fp(async function queuePlugin (app: FastifyInstance) {
     wakeLocalWorkers () {
       for (const id of localWorkers) boss.notifyWorker(id)
     },
+    async ensureQueues (queues) {
+      await app.db.exclusive(async () => {
+        for (const q of queues) await ensureQueue(boss, q)
+      })
+    },
     async ping () {
       if ((await boss.getQueue(QUICK_INSTALL_QUEUE)) === null) throw new Error(`queue ${QUICK_INSTALL_QUEUE} is missing`)
     }
@@ -91,7 +102,7 @@ async function ensureQueue (boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
       await boss.createQueue(name, queue)
       return
     } catch (err) {
-      // Another instance created it at the same moment.
+      // Another instance created it at the same moment (one that does not take the start-up lock).
       if ((await boss.getQueue(name)) === null) throw err
     }
   }

@@ -69,7 +69,14 @@ export function serverOptions (config: Config): FastifyServerOptions {
 /** The app on a plain HTTP/1 instance, not listening (tests, the OpenAPI writer). */
 export async function buildApp (options: AppOptions, overrides: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ ...serverOptions(options.config), ...overrides })
-  await app.register(appPlugin, options)
-  await app.ready()
+  try {
+    await app.register(appPlugin, options)
+    await app.ready()
+  } catch (err) {
+    // Close what the plugins that did load opened (the database, pg-boss's timers), so a caller that
+    // survives the failure (a test, a script) is not kept alive by them.
+    await app.close().catch(() => {})
+    throw err
+  }
   return app
 }

@@ -6,7 +6,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { SqlExecutor } from '../../db/database.js'
 import type { UploadOutcome } from './payload.js'
-import { createNotificationQueues, enqueueOutcomeNotifications, notificationsEnabled, startNotificationWorkers, type NotificationSettings } from './queues.js'
+import { enqueueOutcomeNotifications, notificationQueues, notificationsEnabled, startNotificationWorkers, type NotificationSettings } from './queues.js'
 
 export interface Notifications {
   readonly settings: NotificationSettings
@@ -62,7 +62,7 @@ export default fp(async function notificationsPlugin (app: FastifyInstance) {
   const boss = app.queue.boss
   let closeSenders = (): void => {}
   if (notificationsEnabled(settings)) {
-    await createNotificationQueues(boss, settings)
+    await app.queue.ensureQueues(notificationQueues(settings))
     closeSenders = await startNotificationWorkers(boss, settings, app.log)
     app.log.info({ webhook: settings.webhook !== null, email: settings.smtp !== null }, 'completion notifications enabled')
   }

@@ -29,10 +29,13 @@ export function notificationsEnabled (settings: NotificationSettings): boolean {
   return settings.webhook !== null || settings.smtp !== null
 }
 
-export async function createNotificationQueues (boss: PgBoss, settings: NotificationSettings): Promise<void> {
+/** The queues the configured notifications need, with their retry policy (for `queue.ensureQueues`). */
+export function notificationQueues (settings: NotificationSettings): PgBoss.Queue[] {
   const options = { retryLimit: settings.retryLimit, retryDelay: settings.retryDelaySeconds, retryBackoff: true, expireInSeconds: 120 }
-  if (settings.webhook !== null) await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, ...options })
-  if (settings.smtp !== null) await boss.createQueue(EMAIL_QUEUE, { name: EMAIL_QUEUE, ...options })
+  return [
+    ...(settings.webhook !== null ? [{ name: WEBHOOK_QUEUE, ...options }] : []),
+    ...(settings.smtp !== null ? [{ name: EMAIL_QUEUE, ...options }] : [])
+  ]
 }
 
 /** Registers this instance's senders. Returns a function that closes what they opened. */
