@@ -38,6 +38,9 @@ t.test('3,000 orders, seeds 1-20: the top-K pairs are at least 90% planted (raw 
     const raw = (await rawCountTop(file, result.summary.options.minCount, k)).filter(p => planted.has(p)).length
     t.comment(`seed ${seed}: engine ${hits}/${k} planted, raw count ${raw}/${k}`)
     t.ok(hits >= 0.9 * k, `seed ${seed}: ${hits} of the top ${k} pairs are planted (need ≥ 90%)`)
+    const pairK = plantedPairGroups(truth)
+    const pairHits = topPairs(result, pairK).filter(p => planted.has(p)).length
+    t.ok(pairHits >= 0.9 * pairK, `seed ${seed}: ${pairHits} of the top ${pairK} pairs (K = gen-shop's --pairs) are planted (need ≥ 90%)`)
     t.ok(hits > raw, `seed ${seed}: the engine (${hits}) beats ranking by raw count (${raw})`)
     const triples = result.bundles.filter(b => b.items.length === 3).map(b => b.items.map(i => i.title).sort().join('|'))
     const plantedTriples = truth.planted.filter(g => g.items.length === 3).map(g => g.items.map(i => i.title).sort().join('|'))
@@ -46,18 +49,21 @@ t.test('3,000 orders, seeds 1-20: the top-K pairs are at least 90% planted (raw 
   }
 })
 
-t.test('300 orders, seeds 1-20: the top-K pairs returned are at least 60% planted', async t => {
-  // A 300-order shop holds too little evidence to find most planted pairs: over seeds 1-20, of 380
-  // planted pairs 320 are bought together in at least one real sale, 205 in two, 123 in three. A
-  // pair seen in two orders is within chance at the 95 % bound (excess < 2, se ≈ 1.3), so the engine
-  // returns fewer than K pairs; what it does return must be right.
+t.test('300 orders, seeds 1-20: the top-K pairs are at least 60% planted (K = gen-shop pairs)', async t => {
+  // K is read as the number of planted pairs gen-shop writes (--pairs, 10 a shop, beside its 3
+  // planted triples); a hit is any pair bought together on purpose, a triple's sub-pairs included.
+  // The stricter reading, K = every planted pair (19 a shop with the triples' sub-pairs), cannot
+  // reach 60% at this size without recommending single co-occurrences: over seeds 1-20, of 380
+  // planted pairs 320 are bought together in at least one real sale, 205 (54%) in two, 123 in three.
+  // A pair seen in two orders is within chance at the 95 % bound (excess < 2, se ≈ 1.3), so the
+  // engine returns fewer pairs than that; what it does return must be right. Both are asserted,
+  // the strict reading's recall is reported.
   const dir = t.testdir()
   let returned = 0
   let hits = 0
   let k = 0
-  // The other reading of K: gen-shop's own --pairs (10 pairs, beside its --triples), reported, not asserted.
-  let topPairsHits = 0
-  let topPairsK = 0
+  let pairHits = 0
+  let pairK = 0
   for (const seed of SEEDS) {
     const { file, truth } = genShop(dir, { orders: 300, seed })
     const planted = plantedPairs(truth)
@@ -68,12 +74,13 @@ t.test('300 orders, seeds 1-20: the top-K pairs returned are at least 60% plante
     returned += top.length
     hits += top.filter(p => planted.has(p)).length
     k += planted.size
-    const pairGroups = truth.planted.filter(g => g.items.length === 2).length
-    topPairsHits += topPairs(result, pairGroups).filter(p => planted.has(p)).length
-    topPairsK += pairGroups
+    const groups = plantedPairGroups(truth)
+    pairHits += topPairs(result, groups).filter(p => planted.has(p)).length
+    pairK += groups
   }
-  t.comment(`300 orders, seeds 1-20: ${hits} planted of ${returned} top pairs returned (recall ${hits} of ${k} planted pairs)`)
-  t.comment(`300 orders, seeds 1-20, K = gen-shop's --pairs: ${topPairsHits} of ${topPairsK} top pairs planted`)
+  t.comment(`300 orders, seeds 1-20, K = gen-shop's --pairs: ${pairHits} of ${pairK} top pairs planted`)
+  t.comment(`300 orders, seeds 1-20, K = every planted pair: ${hits} planted of ${returned} top pairs returned (recall ${hits} of ${k} planted pairs)`)
+  t.ok(pairHits >= 0.6 * pairK, `${pairHits} of the top ${pairK} pairs (K = gen-shop's --pairs, over 20 seeds) are planted (need ≥ 60%)`)
   t.ok(hits >= 0.6 * returned, `${hits} of ${returned} returned top pairs are planted (need ≥ 60%)`)
 })
 
@@ -103,6 +110,11 @@ function assertNoDecoyOrExcluded (t: { notOk: (value: unknown, message: string) 
   const excluded = new Set(truth.excluded.map(x => x.title))
   const offending = result.bundles.find(b => b.items.some(i => excluded.has(i.title)))
   t.notOk(offending, `seed ${seed}: no excluded item in any bundle${offending ? ` (bundle ${offending.rank})` : ''}`)
+}
+
+/** gen-shop's --pairs: how many planted groups are pairs (the rest are triples). */
+function plantedPairGroups (truth: ShopTruth): number {
+  return truth.planted.filter(g => g.items.length === 2).length
 }
 
 function decoyPairs (truth: ShopTruth): Set<string> {
