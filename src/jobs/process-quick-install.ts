@@ -4,6 +4,7 @@
 // replaces its own partial output.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database, Transaction } from '../../db/database.js'
+import { untilDatabaseAnswers } from '../../db/wait-for-database.js'
 import type { NewBundleRecommendation } from '../../db/schema.js'
 import { runEngineInWorker } from '../engine/run-in-worker.js'
 import { isEngineInputError } from '../engine/errors.js'
@@ -64,6 +65,20 @@ async function markFailed (db: Database, uploadId: string, message: string, now:
   })
 }
 
+/**
+ * pg-boss records a failed attempt, and schedules its retry after QUEUE_RETRY_DELAY_SECONDS, only if the
+ * database answers when the handler throws. During an outage that write is lost and the job waits for
+ * its expiry (8 minutes by default), the merchant with it. So an attempt that failed while the database
+ * is unreachable waits for it to come back (until this attempt's expiry or shutdown) before it reports
+ * the failure: a short outage then costs a retry delay, not an expiry.
+ */
+async function waitOutOutage (db: Database, signal: AbortSignal, log: FastifyBaseLogger): Promise<void> {
+  await untilDatabaseAnswers(db, signal, (err) => {
+    log.warn({ event: 'waiting_for_database', err: { message: err instanceof Error ? err.message : String(err) } },
+      'quick install attempt failed while the database is unreachable; waiting for it before recording the failure')
+  })
+}
+
 export async function processQuickInstall (deps: QuickInstallDeps, job: QuickInstallJob): Promise<QuickInstallOutcome> {
   const { db, signal } = deps
   const now = deps.now ?? (() => new Date())
@@ -85,6 +100,8 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
     result = await runEngineInWorker(engineSourceFor(db, { uploadId, gzipped: upload.gzipped, expectedBytes: upload.bytes_received }), {}, signal)
   } catch (err) {
     if (signal.aborted) throw err // shutting down: hand the job back, do not fail the upload
+    await waitOutOutage(db, signal, log)
+    if (signal.aborted) throw err
     if (isEngineInputError(err)) {
       // The file will not read differently next time: fail now, no retry.
       const changed = await markFailed(db, uploadId, err.message, now(), undefined, finished('FAILED', 0, err.message, upload.total_rows))
@@ -130,6 +147,7 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
       log.warn({ event: 'late_worker' }, 'quick install finished after its upload stopped processing (timed out); result discarded')
       return 'lost'
     }
+    await waitOutOutage(db, signal, log)
     throw err
   }
   log.info({ event: 'completed', bundles_created: result.bundles.length, ms: Date.now() - started, bundles_by_type: summary.bundles }, `quick install completed with ${result.bundles.length} bundles`)

@@ -106,26 +106,35 @@ if (base === undefined) {
 }
 
 if (base !== undefined) {
-  await t.test('cut while a job runs: the attempt fails, is retried after the outage, and completes once', async (t) => {
+  // The job's expiry is set far beyond the wait below: if the failed attempt were not recorded (pg-boss
+  // writes it when the handler throws, lost while the database is gone), the job would sit until its
+  // expiry and this test would time out. Recorded, it is retried after the 1 s retry delay. The long
+  // expiry also leaves the retried attempt as long as a loaded machine needs.
+  const EXPIRY_SECONDS = 300
+  await t.test('cut while a job runs: the attempt waits for the database, records its failure, is retried at once, and completes once', async (t) => {
     const fleet = await startFleet(base, 'dbjob')
     const target = new URL(base)
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port === '' ? 5432 : target.port) })
     t.teardown(async () => { await fleet.close(); await proxy.close() })
-    const server = await fleet.start('J', { DATABASE_URL: viaPort(fleet.db.url, proxy.port) })
+    const server = await fleet.start('J', { DATABASE_URL: viaPort(fleet.db.url, proxy.port), QUEUE_EXPIRY_SECONDS: String(EXPIRY_SECONDS), PROCESSING_TIMEOUT_MINUTES: '10' })
     const shop = asShop('outage-job.myshopify.com')
     const res = await upload(server.url, shop, fileBytes(generatedShop(150_000, 'shopify-orders', 17)))
     t.equal(res.status, 200)
     const jobId: string = res.body.job_id
-    await server.waitForLog((l) => l.event === 'processing_started' && l.job_id === jobId)
+    const ofJob = (test: (l: Record<string, unknown>) => boolean) => (l: Record<string, unknown>) => l.job_id === jobId && test(l)
+    await server.waitForLog(ofJob((l) => l.event === 'processing_started'))
     proxy.cut()
     t.equal((await get(server.url, '/readyz')).status, 503, 'not ready while the database is gone')
-    await server.waitForLog((l) => l.job_id === jobId && /attempt failed/.test(String(l.message)), 10_000)
-      .then(() => t.pass('the running attempt failed on the lost connection'))
-      .catch(() => t.comment('no failed attempt was logged: the cut hit only the queue bookkeeping'))
+    await server.waitForLog(ofJob((l) => l.event === 'waiting_for_database'), 60_000)
+      .catch(() => { throw new Error('the attempt that met the outage did not wait for the database (no waiting_for_database log line)') })
+    t.pass('the attempt met the outage and waits for the database')
     proxy.restore()
-    const job = await waitForTerminal(server.url, shop, jobId, 180_000, 500)
-    t.equal(job.status, 'COMPLETED', `completed after the outage (error: ${job.error_message})`)
+    const job = await waitForTerminal(server.url, shop, jobId, EXPIRY_SECONDS * 1000 / 3, 500)
+    t.equal(job.status, 'COMPLETED', `completed after the outage, long before the ${EXPIRY_SECONDS} s expiry (error: ${job.error_message})`)
+    t.ok(server.logs.some(ofJob((l) => l.attempt === 1 && /attempt failed/.test(String(l.message)))), 'the first attempt\'s failure was logged once the database was back')
+    t.ok(server.logs.some(ofJob((l) => l.attempt === 2 && l.event === 'processing_started')), 'a second attempt ran')
     const facts = await uploadFacts(fleet.db, jobId)
+    t.same(facts.jobs.map((j) => [j.state, j.retry_count]), [['completed', 1]], 'pg-boss recorded one failed attempt and one retry')
     t.equal(facts.distinctRanks, facts.bundles, 'bundles written once')
     t.equal(facts.bundles, facts.processedRows)
     t.equal(fleet.logs((l) => l.event === 'completed' && l.job_id === jobId).length, 1, 'one completion')

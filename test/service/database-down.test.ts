@@ -1,9 +1,11 @@
 // While the database cannot be reached: requests answer 503 with a clear message (never a stack),
-// /readyz says why, and the service recovers by itself when the database is back.
+// /readyz says why, the service recovers by itself when the database is back, and a job attempt that
+// failed in the outage waits for it (untilDatabaseAnswers) so that its failure is recorded.
 import t from 'tap'
 import { startTestApp } from '../helpers/app.js'
 import { databaseOutage, onPostgres } from '../helpers/database.js'
 import { isDatabaseUnavailable } from '../../db/unavailable.js'
+import { untilDatabaseAnswers } from '../../db/wait-for-database.js'
 import { upload } from '../helpers/http.js'
 
 t.test('connection failures are told apart from other errors', async (t) => {
@@ -37,4 +39,35 @@ t.test('Postgres refusing connections: 503, not ready, then recovery', { skip: o
   await outage.allowConnections()
   t.equal((await app.inject({ url: '/readyz' })).statusCode, 200, 'ready again without a restart')
   t.equal((await app.inject({ url: '/api/bundles/quick-install/status', headers: h })).statusCode, 200)
+})
+
+t.test('untilDatabaseAnswers, which a failed job attempt uses to wait out an outage', async (t) => {
+  const { app } = await startTestApp(t, {}, { workers: false })
+  let told = 0
+  t.equal(await untilDatabaseAnswers(app.db, new AbortController().signal, () => { told++ }), true, 'a database that answers: true at once')
+  t.equal(told, 0, 'without reporting an outage')
+  const otherError = { ping: async () => { throw Object.assign(new Error('permission denied'), { code: '42501' }) } }
+  t.equal(await untilDatabaseAnswers(otherError, new AbortController().signal), false, 'another error is not waited on')
+})
+
+t.test('untilDatabaseAnswers across an outage of Postgres', { skip: onPostgres() ? false : 'needs DATABASE_URL (Postgres)' }, async (t) => {
+  const { app, database } = await startTestApp(t, {}, { workers: false })
+  let told = 0
+  const outage = await databaseOutage(t, database)
+  await outage.refuseConnections()
+  await outage.terminateBackends()
+  let reported: () => void = () => {}
+  const unavailable = new Promise<void>((resolve) => { reported = resolve })
+  const waiting = untilDatabaseAnswers(app.db, new AbortController().signal, () => { told++; reported() })
+  await unavailable
+  await outage.allowConnections()
+  t.equal(await waiting, true, 'answers true once the database is back')
+  t.equal(told, 1, 'the outage is reported once')
+
+  await outage.refuseConnections()
+  await outage.terminateBackends()
+  const giveUp = new AbortController()
+  const abandoned = untilDatabaseAnswers(app.db, giveUp.signal, () => { giveUp.abort() })
+  t.equal(await abandoned, false, 'false when the caller gives up (expiry, shutdown) before the database is back')
+  await outage.allowConnections()
 })
