@@ -13,7 +13,12 @@ if (base === undefined) {
 } else {
   // ~100 MB, several seconds of work: long enough to be stopped in the middle.
   const bigExport = generatedShop(150_000, 'shopify-orders', 17)
-  const fleet = await startFleet(base, 'crash')
+  // After kill -9 only the expiry gives the job back, so it is short; but each attempt must also fit in
+  // it on a loaded machine (an attempt past its expiry is abandoned and retried), and the retried attempt
+  // must end before the sweep's timeout. 60 s and 10 minutes leave room for both.
+  const fleet = await startFleet(base, 'crash', { QUEUE_EXPIRY_SECONDS: '60', PROCESSING_TIMEOUT_MINUTES: '10' })
+  // The kill test waits for that expiry by design: more than tap's 300 s per file on a loaded machine.
+  t.setTimeout(600_000)
   t.teardown(fleet.close)
   const processingStarted = (jobId: string) => (l: Record<string, unknown>) => l.event === 'processing_started' && l.job_id === jobId
   const completedEvent = (jobId: string) => (l: Record<string, unknown>) => l.event === 'completed' && l.job_id === jobId
