@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Database } from './database.js'
 import { isDatabaseUnavailable } from './unavailable.js'
 
-export const WAIT_FIRST_MS = 250
+const WAIT_FIRST_MS = 250
 const WAIT_MAX_MS = 5_000
 
 /**
