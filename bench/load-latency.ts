@@ -12,6 +12,7 @@
 import { startBenchServer, round } from './load-harness.js'
 import { asShop, percentile, upload, waitForTerminal } from '../test/proof/client.js'
 import { VALID_SMALL_CSV } from '../test/proof/fixtures.js'
+import { jobEvent } from '../test/proof/server-process.js'
 import { runEngineInWorker } from '../src/engine/run-in-worker.js'
 
 const ROUNDS = 20
@@ -81,7 +82,7 @@ async function installOnce (bench: Awaited<ReturnType<typeof startBenchServer>>,
   const jobId: string = res.body.job_id
   const end = await waitForTerminal(bench.url, asShop(shop), jobId, 60_000, POLL_MS)
   const completedMs = Date.now() - sent
-  const started = await bench.server.waitForLog((l) => l.event === 'processing_started' && l.job_id === jobId, 10_000)
+  const started = await bench.server.waitForLog(jobEvent(jobId, 'processing_started'), 10_000)
   return { status: end.status, pickedUpMs: Number(started.time) - sent, completedMs }
 }
 

@@ -6,6 +6,7 @@ import { postgresUrl, SKIP_WITHOUT_POSTGRES } from './postgres.js'
 import { startFleet, settledDeliveries, uploadFacts } from './fleet.js'
 import { asShop, fileBytes, upload, waitForTerminal } from './client.js'
 import { generatedShop } from '../helpers/fixtures.js'
+import { jobEvent } from './server-process.js'
 
 const base = postgresUrl()
 if (base === undefined) {
@@ -20,8 +21,8 @@ if (base === undefined) {
   // The kill test waits for that expiry by design: more than tap's 300 s per file on a loaded machine.
   t.setTimeout(600_000)
   t.teardown(fleet.close)
-  const processingStarted = (jobId: string) => (l: Record<string, unknown>) => l.event === 'processing_started' && l.job_id === jobId
-  const completedEvent = (jobId: string) => (l: Record<string, unknown>) => l.event === 'completed' && l.job_id === jobId
+  const processingStarted = (jobId: string) => jobEvent(jobId, 'processing_started')
+  const completedEvent = (jobId: string) => jobEvent(jobId, 'completed')
 
   await t.test('kill -9 mid-job, restart: the upload ends exactly once, bundles not duplicated', async (t) => {
     const shop = asShop('crash-kill.myshopify.com')

@@ -8,6 +8,7 @@ import { startFleet, settledDeliveries, uploadFacts } from './fleet.js'
 import { generatedShop } from '../helpers/fixtures.js'
 import { asShop, fileBytes, get, postMultipart, upload, waitForTerminal } from './client.js'
 import { VALID_SMALL_CSV, GENERIC_HEADER } from './fixtures.js'
+import { jobEvent } from './server-process.js'
 
 const base = postgresUrl()
 if (base === undefined) {
@@ -121,23 +122,22 @@ if (base !== undefined) {
     const res = await upload(server.url, shop, fileBytes(generatedShop(150_000, 'shopify-orders', 17)))
     t.equal(res.status, 200)
     const jobId: string = res.body.job_id
-    const ofJob = (test: (l: Record<string, unknown>) => boolean) => (l: Record<string, unknown>) => l.job_id === jobId && test(l)
-    await server.waitForLog(ofJob((l) => l.event === 'processing_started'))
+    await server.waitForLog(jobEvent(jobId, 'processing_started'))
     proxy.cut()
     t.equal((await get(server.url, '/readyz')).status, 503, 'not ready while the database is gone')
-    await server.waitForLog(ofJob((l) => l.event === 'waiting_for_database'), 60_000)
+    await server.waitForLog(jobEvent(jobId, 'waiting_for_database'), 60_000)
       .catch(() => { throw new Error('the attempt that met the outage did not wait for the database (no waiting_for_database log line)') })
     t.pass('the attempt met the outage and waits for the database')
     proxy.restore()
     const job = await waitForTerminal(server.url, shop, jobId, EXPIRY_SECONDS * 1000 / 3, 500)
     t.equal(job.status, 'COMPLETED', `completed after the outage, long before the ${EXPIRY_SECONDS} s expiry (error: ${job.error_message})`)
-    t.ok(server.logs.some(ofJob((l) => l.attempt === 1 && /attempt failed/.test(String(l.message)))), 'the first attempt\'s failure was logged once the database was back')
-    t.ok(server.logs.some(ofJob((l) => l.attempt === 2 && l.event === 'processing_started')), 'a second attempt ran')
+    t.ok(server.logs.some((l) => l.job_id === jobId && l.attempt === 1 && /attempt failed/.test(String(l.message))), 'the first attempt\'s failure was logged once the database was back')
+    t.ok(server.logs.some(jobEvent(jobId, 'processing_started', { attempt: 2 })), 'a second attempt ran')
     const facts = await uploadFacts(fleet.db, jobId)
     t.same(facts.jobs.map((j) => [j.state, j.retry_count]), [['completed', 1]], 'pg-boss recorded one failed attempt and one retry')
     t.equal(facts.distinctRanks, facts.bundles, 'bundles written once')
     t.equal(facts.bundles, facts.processedRows)
-    t.equal(fleet.logs((l) => l.event === 'completed' && l.job_id === jobId).length, 1, 'one completion')
+    t.equal(fleet.logs(jobEvent(jobId, 'completed')).length, 1, 'one completion')
     t.equal((await settledDeliveries(fleet)).get(jobId), 1, 'one completion webhook')
     t.equal(server.child.exitCode, null, 'the same process, never restarted')
   })

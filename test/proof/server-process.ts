@@ -7,3 +7,8 @@ export type { ServerProcess } from '../helpers/server-process.js'
 export async function startServer (name: string, env: Record<string, string>, opts: { readyTimeoutMs?: number, waitReady?: boolean } = {}): Promise<ServerProcess> {
   return await spawnServer({ NODE_ENV: 'production', ...env }, { name, waitFor: opts.waitReady === false ? 'nothing' : 'ready', readyTimeoutMs: opts.readyTimeoutMs })
 }
+
+/** Matches a server's log line about one job: its `event`, and any other fields given (e.g. `attempt`). */
+export function jobEvent (jobId: string, event: string, fields: Record<string, unknown> = {}): (line: Record<string, unknown>) => boolean {
+  return (l) => l.job_id === jobId && l.event === event && Object.entries(fields).every(([k, v]) => l[k] === v)
+}
