@@ -114,7 +114,7 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
       return 'lost'
     }
     const finalAttempt = job.retryCount >= job.retryLimit
-    log.error({ err, final_attempt: finalAttempt }, 'quick install attempt failed')
+    log.error({ event: 'attempt_failed', err, final_attempt: finalAttempt }, 'quick install attempt failed')
     if (finalAttempt) {
       const message = `Bundle generation failed: ${err instanceof Error ? err.message : String(err)}`
       const changed = await markFailed(db, uploadId, message, now(), undefined, finished('FAILED', 0, message, upload.total_rows))

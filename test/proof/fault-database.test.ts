@@ -131,7 +131,7 @@ if (base !== undefined) {
     proxy.restore()
     const job = await waitForTerminal(server.url, shop, jobId, EXPIRY_SECONDS * 1000 / 3, 500)
     t.equal(job.status, 'COMPLETED', `completed after the outage, long before the ${EXPIRY_SECONDS} s expiry (error: ${job.error_message})`)
-    t.ok(server.logs.some((l) => l.job_id === jobId && l.attempt === 1 && /attempt failed/.test(String(l.message))), 'the first attempt\'s failure was logged once the database was back')
+    t.ok(server.logs.some(jobEvent(jobId, 'attempt_failed', { attempt: 1 })), 'the first attempt\'s failure was logged once the database was back')
     t.ok(server.logs.some(jobEvent(jobId, 'processing_started', { attempt: 2 })), 'a second attempt ran')
     const facts = await uploadFacts(fleet.db, jobId)
     t.same(facts.jobs.map((j) => [j.state, j.retry_count]), [['completed', 1]], 'pg-boss recorded one failed attempt and one retry')
