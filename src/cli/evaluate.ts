@@ -3,7 +3,8 @@
 // date when the file has one, else in file order), test on the latest 20%, and print for the top
 // 20 and top 100 pairs the holdout leverage (test orders with both minus those expected if
 // independent) and the median holdout lift, for the engine's score, raw count and in-sample
-// leverage. Takes any orders file the engine reads (.csv or .csv.gz), or a FIMI .dat basket file.
+// leverage. Takes any orders file the engine reads (.csv or .csv.gz), a FIMI .dat basket file, or with
+// --basket-lines a file of one basket per line with item names separated by commas (no header).
 // The same figures averaged over random 80/20 splits follow (default 200; --random-splits 0 skips
 // them): one time split is a single noisy draw; engine − in-sample leverage paired per split, with
 // its standard error, says whether a difference between the two is real or luck.
@@ -13,39 +14,48 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { evaluateHoldout, ingest, isEngineInputError } from '../engine/index.js'
 import type { HoldoutReport, IngestResult } from '../engine/index.js'
-import { readBasketFile } from '../engine/mining/index.js'
+import { readBasketFile, readNamedBasketFile } from '../engine/mining/index.js'
+import type { Baskets } from '../engine/mining/index.js'
 import { openInput, positiveInt, UsageError } from './bundles.js'
 
-const USAGE = 'usage: npm run evaluate -- <orders.csv[.gz] | baskets.dat> [--min-count N] [--random-splits N] [--bootstrap N]'
+const USAGE = 'usage: npm run evaluate -- <orders.csv[.gz] | baskets.dat | baskets.csv --basket-lines> [--min-count N] [--random-splits N] [--bootstrap N]'
 const DEFAULT_RANDOM_SPLITS = 200
 const DEFAULT_BOOTSTRAP = 200
 
-async function load (file: string): Promise<IngestResult> {
+async function load (file: string, basketLines: boolean): Promise<IngestResult> {
+  const unreadable = (err: NodeJS.ErrnoException): never => {
+    throw new UsageError(err.code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${err.message}`)
+  }
+  if (basketLines) {
+    const { baskets, names } = await readNamedBasketFile(file).catch(unreadable)
+    return fromBaskets(baskets, names, ',')
+  }
   if (file.endsWith('.dat')) {
-    const baskets = await readBasketFile(file).catch((err: NodeJS.ErrnoException) => {
-      throw new UsageError(err.code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${err.message}`)
-    })
-    const n = baskets.offsets.length - 1
-    const products = Array.from({ length: baskets.itemCount }, (_, i) => ({
-      key: String(i), title: String(i), skus: [], price: null, cost: null, type: null, vendor: null, tags: []
-    }))
-    return {
-      kind: 'orders',
-      format: 'generic-orders',
-      products,
-      basketOffsets: baskets.offsets,
-      basketItems: baskets.items,
-      basketQuantities: new Int32Array(baskets.items.length).fill(1),
-      orderTimes: null,
-      summary: {
-        format: 'generic-orders', kind: 'orders', delimiter: ' ', rows_read: n, rows_skipped: {}, lines_dropped: {},
-        orders_read: n, orders_used: n, multi_product_orders: 0, products: baskets.itemCount, ms_ingest: 0
-      }
-    }
+    const baskets = await readBasketFile(file).catch(unreadable)
+    return fromBaskets(baskets, Array.from({ length: baskets.itemCount }, (_, i) => String(i)), ' ')
   }
   const ingested = await ingest(await openInput(file))
   if (ingested.kind !== 'orders') throw new UsageError(`${file} is a product catalog; evaluation needs orders`)
   return ingested
+}
+
+/** Baskets read straight from a basket file, shaped as ingest's result (one order per basket). */
+function fromBaskets (baskets: Baskets, names: string[], delimiter: string): IngestResult {
+  const n = baskets.offsets.length - 1
+  const products = names.map(name => ({ key: name, title: name, skus: [], price: null, cost: null, type: null, vendor: null, tags: [] }))
+  return {
+    kind: 'orders',
+    format: 'generic-orders',
+    products,
+    basketOffsets: baskets.offsets,
+    basketItems: baskets.items,
+    basketQuantities: new Int32Array(baskets.items.length).fill(1),
+    orderTimes: null,
+    summary: {
+      format: 'generic-orders', kind: 'orders', delimiter, rows_read: n, rows_skipped: {}, lines_dropped: {},
+      orders_read: n, orders_used: n, multi_product_orders: 0, products: baskets.itemCount, ms_ingest: 0
+    }
+  }
 }
 
 export function formatReport (file: string, r: HoldoutReport): string {
@@ -107,7 +117,7 @@ async function main (): Promise<void> {
   try {
     let parsed
     try {
-      parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { 'min-count': { type: 'string' }, 'random-splits': { type: 'string' }, bootstrap: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+      parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { 'basket-lines': { type: 'boolean' }, 'min-count': { type: 'string' }, 'random-splits': { type: 'string' }, bootstrap: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
     } catch (err) {
       throw new UsageError((err as Error).message)
     }
@@ -121,11 +131,15 @@ async function main (): Promise<void> {
     const bootstrapArg = parsed.values.bootstrap
     if (bootstrapArg !== undefined && !/^\d+$/.test(bootstrapArg)) throw new UsageError(`--bootstrap must be a whole number, got "${bootstrapArg}"`)
     const bootstrapResamples = bootstrapArg === undefined ? DEFAULT_BOOTSTRAP : Number(bootstrapArg)
-    const report = evaluateHoldout(await load(file), { ...(minCount === undefined ? {} : { minCount }), randomSplits, bootstrapResamples })
+    const report = evaluateHoldout(await load(file, parsed.values['basket-lines'] === true), { ...(minCount === undefined ? {} : { minCount }), randomSplits, bootstrapResamples })
     process.stdout.write(formatReport(file, report) + '\n')
   } catch (err) {
     if (err instanceof UsageError) process.stderr.write(`${err.message ? `error: ${err.message}\n` : ''}${USAGE}\n`)
-    else if (isEngineInputError(err)) process.stderr.write(`error (${err.code}): ${err.message}\n`)
+    else if (isEngineInputError(err)) {
+      // A basket file without a header reads as unknown columns: say how to read it instead.
+      const hint = err.code === 'UNRECOGNISED_FORMAT' ? 'For one basket per line with item names separated by commas (no header), add --basket-lines.\n' : ''
+      process.stderr.write(`error (${err.code}): ${err.message}\n${hint}`)
+    }
     else throw err
     process.exitCode = 2
   }

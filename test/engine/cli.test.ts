@@ -87,3 +87,19 @@ t.test('evaluate prints the three rankings at top 20 and top 100', async t => {
   t.equal(bad.status, 2)
   t.match(bad.stderr, /--bootstrap must be a whole number, got "many"/)
 })
+
+t.test('evaluate reads a basket-per-line file with --basket-lines, with the same figures as its order-lines form', async t => {
+  const baskets = join(ROOT, '../shared/data/baskets/groceries.csv')
+  const orderLines = join(ROOT, '../shared/data/baskets/groceries-order-lines.csv')
+  const quick = ['--random-splits', '5', '--bootstrap', '5']
+  const a = cli('evaluate', baskets, '--basket-lines', ...quick)
+  t.equal(a.status, 0, a.stderr)
+  const b = cli('evaluate', orderLines, ...quick)
+  t.equal(b.status, 0, b.stderr)
+  const body = (out: string): string => out.slice(out.indexOf(':'))
+  t.match(a.stdout, /: train 7868 orders, test 1967 \(split by file order\); 4822 pairs/)
+  t.equal(body(a.stdout), body(b.stdout), 'the same 9,835 baskets in two layouts give the same report')
+  const without = cli('evaluate', baskets, ...quick)
+  t.equal(without.status, 2)
+  t.match(without.stderr, /UNRECOGNISED_FORMAT[^]*add --basket-lines/, 'a headerless basket file points to --basket-lines')
+})

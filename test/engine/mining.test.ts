@@ -1,5 +1,5 @@
 import t from 'tap'
-import { basketsFromArrays, mineFrequentItemsets, parseBasketLines, readBasketFile } from '../../src/engine/mining/index.js'
+import { basketsFromArrays, mineFrequentItemsets, parseBasketLines, parseNamedBasketLines, readBasketFile } from '../../src/engine/mining/index.js'
 import type { FrequentItemsets } from '../../src/engine/mining/index.js'
 import { bruteForceCounts, randomBaskets } from './helpers/random-baskets.js'
 
@@ -49,6 +49,17 @@ t.test('basket lines parser', async t => {
   t.same(Array.from(b.items), [1, 2, 3, 7, 2, 3])
   t.equal(b.itemCount, 8)
   t.throws(() => parseBasketLines(new TextEncoder().encode('1 x 2')), /unexpected byte/)
+})
+
+t.test('named basket lines parser (one basket per line, item names, no header)', async t => {
+  const text = '\uFEFFwhole milk,"rolls, buns",yogurt\r\n\r\nyogurt, whole milk ,yogurt,\n"say ""cheese""\n"\nwhole milk'
+  const { baskets, names } = parseNamedBasketLines(new TextEncoder().encode(text))
+  t.same(names, ['whole milk', 'rolls, buns', 'yogurt', 'say "cheese"'], 'BOM stripped, quotes unescaped, names trimmed, first spelling kept')
+  t.same(Array.from(baskets.offsets), [0, 3, 5, 6, 7], 'the blank line holds no basket')
+  t.same(Array.from(baskets.items), [0, 1, 2, 0, 2, 3, 0], 'a repeated item counts once; a trailing comma adds nothing')
+  t.equal(baskets.itemCount, 4)
+  t.throws(() => parseNamedBasketLines(new TextEncoder().encode('\n ,\n')), { code: 'EMPTY_FILE', message: /one basket per line/ })
+  t.throws(() => parseNamedBasketLines(new TextEncoder().encode('a,"b\n')), { code: 'MALFORMED_CSV' })
 })
 
 t.test('retail.dat matches the reference counts at min support 45', async t => {
