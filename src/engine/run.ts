@@ -22,7 +22,8 @@ export function buildBundles (ingested: IngestResult, options: EngineOptions = {
     price: round1(built.ms.price),
     total: round1(ingestMs + built.ms.mine + built.ms.rank + built.ms.price)
   }
-  const summary: RunSummary = { ...ingested.summary, bundles, ms, options: built.options }
+  const { ms_ingest: _ownTiming, ...fromIngest } = ingested.summary
+  const summary: RunSummary = { ...fromIngest, bundles, ms, options: built.options }
   return { summary, bundles: built.bundles }
 }
 

@@ -184,7 +184,8 @@ export interface EngineOptions {
   maxBadRowShare?: number
 }
 
-export interface RunSummary extends IngestSummary {
+/** The ingest summary without its own timing: `ms.ingest` is the one ingest figure a run reports. */
+export interface RunSummary extends Omit<IngestSummary, 'ms_ingest'> {
   bundles: { FBT: number; VOLUME: number }
   /** Milliseconds per stage: ingest, mine, rank, price, total. */
   ms: Record<string, number>

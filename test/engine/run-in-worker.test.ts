@@ -11,7 +11,7 @@ async function * bytes (text: string | Buffer, chunkSize = 1000): AsyncGenerator
 
 /** The result without wall-clock timings, which differ run to run. */
 function timeless (r: EngineResult): unknown {
-  const { ms: _ms, ms_ingest: _ingest, ...summary } = r.summary
+  const { ms: _ms, ...summary } = r.summary
   return { summary, bundles: r.bundles }
 }
 

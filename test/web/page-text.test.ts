@@ -49,7 +49,7 @@ t.test('elapsed time, dates, cooldown', async t => {
 const summary: RunSummary = {
   format: 'shopify-orders', kind: 'orders', delimiter: ',', rows_read: 9000,
   rows_skipped: { 'bad quantity': 2 }, lines_dropped: { refunded: 30, gift_card: 4, shipping_protection: 0 },
-  orders_read: 3000, orders_used: 2900, multi_product_orders: 1200, products: 80, ms_ingest: 12,
+  orders_read: 3000, orders_used: 2900, multi_product_orders: 1200, products: 80,
   warnings: ['Column "Name" appears twice; the first is used.'],
   bundles: { FBT: 20, VOLUME: 3 }, ms: { total: 50 }, options: { maxSize: 3, minCount: 3, maxBundles: 100 }
 }
