@@ -22,6 +22,7 @@ t.test('the worker returns what runEngine returns', async t => {
   t.ok(inline.bundles.length > 0, 'the shop yields bundles')
   t.same(timeless(threaded), timeless(inline))
   t.equal(typeof threaded.summary.ms.total, 'number', 'stage timings come back')
+  t.notOk('ms_ingest' in threaded.summary, 'one ingest time per run: ms.ingest, not also ms_ingest')
   t.equal(engineThreadsAlive(), 0, 'no thread left behind')
 })
 
