@@ -1,15 +1,17 @@
 # syntax=docker/dockerfile:1
 # bundle-api: multi-stage build. Stage 1 installs everything and compiles (tsc + the merchant page);
 # stage 2 keeps production dependencies and the build output, and runs as a non-root user.
+# Node 24 (LTS, supported to April 2028): Node 20 reached its end of life in April 2026. The suite runs
+# on Node 20.19+ (the development machines) and on Node 24 (this image); .ci/run runs it on both.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=8080 \
     DATA_DIR=/data
