@@ -4,9 +4,10 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
-import { DatabaseUnavailableError, InvalidFileError, RouteNotFoundError, UploadTooLargeError } from '../src/errors.js'
+import { DatabaseUnavailableError, InvalidFileError, RouteNotFoundError, SingleFileRequiredError, UploadTooLargeError } from '../src/errors.js'
 
 const INTERNAL_ERROR = 'Internal server error. The failure was logged; please try again.'
+const MALFORMED_MULTIPART = 'Invalid file: the multipart body is malformed or cut off. Send one CSV file in the multipart field "file", its parts separated by the boundary that Content-Type announces and ended by the closing boundary.'
 
 export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
   const maxUploadMb = app.config.MAX_UPLOAD_MB
@@ -17,9 +18,11 @@ export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
     if (error.code === 'FST_REQ_FILE_TOO_LARGE' || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') error = new UploadTooLargeError(maxUploadMb)
     else if (error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') error = new InvalidFileError()
     else if (error.code === 'FST_FILES_LIMIT' || error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT') {
-      error = Object.assign(new InvalidFileError(), { message: 'Invalid file: send exactly one CSV file, in the multipart field "file"' })
-    } else if (error.code === 'FST_PROTO_VIOLATION' || /Unexpected end of form|Multipart: Boundary not found|Malformed part header/i.test(error.message)) {
-      error = Object.assign(new InvalidFileError(), { message: 'Invalid file: the multipart body is malformed' })
+      error = new SingleFileRequiredError()
+    } else if (error.code === 'FST_PROTO_VIOLATION' || /Unexpected end of (form|multipart data)|Multipart: Boundary not found|Malformed part header/i.test(error.message)) {
+      // Busboy's words: a body cut off before its closing boundary, or not split by the boundary its
+      // Content-Type announces.
+      error = Object.assign(new InvalidFileError(), { message: MALFORMED_MULTIPART })
     }
 
     let status = error.statusCode ?? 500

@@ -85,6 +85,7 @@ export async function hostileCases (): Promise<HostileCase[]> {
   const bomb = await gzipBomb(LIMITS.MAX_INFLATED_MB * 4)
   const valid = VALID_SMALL_CSV
   const csvRequired = /Invalid file: CSV file required/
+  const malformed = /multipart body is malformed or cut off.*closing boundary/
   const notText = /not a CSV text file/i
   return [
     { name: 'empty file', file: '', expect: { answer: 'reject', status: 400, detail: /empty/i } },
@@ -115,7 +116,10 @@ export async function hostileCases (): Promise<HostileCase[]> {
     },
     { name: 'missing `file` field (file sent as `upload`)', parts: [{ name: 'upload', filename: 'orders.csv', contentType: 'text/csv', body: valid }], expect: { answer: 'reject', status: 400, detail: csvRequired } },
     { name: 'no file at all (only a text field)', parts: [{ name: 'shop', body: 'other-shop.myshopify.com' }], expect: { answer: 'reject', status: 400, detail: csvRequired } },
-    { name: 'wrong multipart boundary', file: valid, wrongBoundary: true, expect: { answer: 'reject', status: 400, detail: csvRequired } },
+    { name: 'wrong multipart boundary', file: valid, wrongBoundary: true, expect: { answer: 'reject', status: 400, detail: malformed } },
+    // A valid file whose multipart body ends before the closing boundary: the file may be cut short,
+    // so it is refused rather than mined as if whole.
+    { name: 'multipart body cut off before its closing boundary', raw: { contentType: 'multipart/form-data; boundary=cut-off-1', body: `--cut-off-1\r\nContent-Disposition: form-data; name="file"; filename="orders.csv"\r\nContent-Type: text/csv\r\n\r\n${valid}` }, expect: { answer: 'reject', status: 400, detail: malformed } },
     { name: 'JSON body instead of multipart', raw: { contentType: 'application/json', body: '{"file":"order_id,product_id"}' }, expect: { answer: 'reject', status: 400, detail: csvRequired } },
     { name: 'not named .csv (orders.xlsx)', file: valid, filename: 'orders.xlsx', expect: { answer: 'reject', status: 400, detail: csvRequired } },
     { name: 'filename with path separators', file: valid, filename: '../../etc/passwd/..\\..\\orders.csv', expect: { answer: 'completed' } },
