@@ -1,5 +1,6 @@
 // Request helpers: multipart bodies built by hand (exact bytes, any filename), uploads, and polling
 // with a deadline instead of sleeps.
+import net from 'node:net'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 
 export interface FilePart { field?: string, filename: string, content: string | Buffer, contentType?: string }
@@ -51,4 +52,16 @@ export async function waitForJob (app: FastifyInstance, jobId: string, headers: 
     const body = res.json()
     return body.status === 'PROCESSING' ? undefined : body
   }, timeoutMs)
+}
+
+/** Sends `GET <target>` over a real socket exactly as written (no client normalises it): status and body. */
+export async function rawGet (port: number, target: string): Promise<{ status: number, body: string }> {
+  return await new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
+    })
+    let text = ''
+    socket.setEncoding('latin1').on('data', (chunk: string) => { text += chunk }).once('error', reject)
+    socket.once('end', () => resolve({ status: Number(text.split(' ')[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) }))
+  })
 }

@@ -6,6 +6,7 @@ import net from 'node:net'
 import { startProofApp } from './app.js'
 import { asShop, get, upload, waitForTerminal } from './client.js'
 import { GENERIC_HEADER, VALID_SMALL_CSV } from './fixtures.js'
+import { waitFor } from '../helpers/http.js'
 
 const proof = await startProofApp({ UPLOAD_RATE_LIMIT_MAX: 10_000 })
 t.teardown(proof.close)
@@ -19,15 +20,6 @@ async function count (sql: string, params: unknown[] = []): Promise<number> {
 }
 
 const stagedChunks = async (): Promise<number> => await count('select count(*)::int as n from upload_chunks')
-
-/** Polls `check` until it holds, failing after `timeoutMs` with `what`. */
-async function until (what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 /** Opens a socket and writes the request head and the start of a multipart body declared as `declaredMb` MB. */
 async function startUpload (shop: string, declaredMb: number): Promise<net.Socket> {
@@ -52,7 +44,7 @@ async function writeRows (socket: net.Socket, mb: number): Promise<void> {
 }
 
 async function assertNothingLeft (t: Tap.Test, shop: string): Promise<void> {
-  await until('the staged bytes are deleted', async () => await stagedChunks() === 0)
+  await waitFor('the staged bytes to be deleted', async () => await stagedChunks() === 0, 30_000)
   t.equal(await stagedChunks(), 0, 'no staged upload bytes are left behind')
   t.equal(await count('select count(*)::int as n from csv_uploads where shop_id = $1', [shop]), 0, 'no upload row for the abandoned upload')
   t.equal(await count("select count(*)::int as n from csv_uploads where status = 'processing'"), 0, 'nothing is left PROCESSING')
@@ -67,7 +59,7 @@ t.test('the connection drops after 3 MB of a declared 20 MB upload, while the fi
   const socket = await startUpload(shop, 20)
   await writeRows(socket, 3)
   // The event that proves the server was storing the file when the client went away.
-  await until('the first chunks are stored', async () => await stagedChunks() > 0)
+  await waitFor('the first chunks to be stored', async () => await stagedChunks() > 0, 30_000)
   socket.destroy()
   await assertNothingLeft(t, shop)
 })

@@ -10,6 +10,7 @@ import { startProofApp } from './app.js'
 import { get, post, upload, waitForTerminal } from './client.js'
 import { VALID_SMALL_CSV, ordersCsv, pairedOrders } from './fixtures.js'
 import { generatedShop } from '../helpers/fixtures.js'
+import { rawGet } from '../helpers/http.js'
 
 const API_KEY = 'security-test-key'
 const API_SECRET = 'security-test-secret-0123456789abcdef'
@@ -175,6 +176,20 @@ t.test('security headers on the API, the page and the docs', async (t) => {
     t.ok(res.headers['referrer-policy'], `${path}: Referrer-Policy`)
     t.equal(res.headers['x-frame-options'], undefined, `${path}: no X-Frame-Options (it would forbid the admin's frame)`)
     t.equal(res.headers['x-powered-by'], undefined, `${path}: no X-Powered-By`)
+  }
+})
+
+t.test('the static files (the page, Swagger UI\'s assets) never serve a file outside their folders, however the path is spelled', async (t) => {
+  const port = Number(new URL(base).port)
+  t.equal((await rawGet(port, '/docs/static/swagger-ui.css')).status, 200, 'the check reaches a real Swagger UI asset')
+  // Swagger UI's package.json sits one folder above its static root; the service's own one level above dist/public.
+  for (const prefix of ['/docs/static/', '/']) {
+    for (const spelling of ['../package.json', '%2e%2e/package.json', '..%2fpackage.json', '%2e%2e%2fpackage.json', '.%2e/package.json',
+      '/../package.json', './../package.json', '..%5cpackage.json', '../../package.json', '..;/package.json']) {
+      const res = await rawGet(port, `${prefix}${spelling}`)
+      t.not(res.status, 200, `${prefix}${spelling}: not served (${res.status})`)
+      t.notMatch(res.body, /"(name|version)":\s*"/, `${prefix}${spelling}: no package.json in the answer`)
+    }
   }
 })
 

@@ -1,12 +1,13 @@
 // The page route serves the built page at `/` and nothing else; the page itself is CSP-ready
 // (no inline script or style) and loads nothing from outside the service.
 import fs from 'node:fs'
-import net from 'node:net'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import Fastify from 'fastify'
 import pageRoutes from '../../src/routes/page.js'
+import { rawGet } from '../helpers/http.js'
 
 const webDir = new URL('../../web/', import.meta.url)
 
@@ -40,18 +41,6 @@ t.test('serves index.html at / and the assets beside it', async t => {
   t.equal((await app.inject('/../package.json')).statusCode, 404, 'nothing outside the root')
 })
 
-/** Sends `GET <target>` exactly as written (no client normalises it) and returns the status and body. */
-async function rawGet (port: number, target: string): Promise<{ status: number, body: string }> {
-  return await new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
-    })
-    let text = ''
-    socket.setEncoding('latin1').on('data', (chunk: string) => { text += chunk }).once('error', reject)
-    socket.once('end', () => resolve({ status: Number(text.split(' ')[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) }))
-  })
-}
-
 t.test('over a real socket, no spelling of a path reaches a file beside the page\'s root', async t => {
   // The root is a folder inside another that holds a secret: every traversal spelling must miss it.
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'page-parent-'))
@@ -65,7 +54,7 @@ t.test('over a real socket, no spelling of a path reaches a file beside the page
   await app.register(pageRoutes, { root })
   t.teardown(async () => { await app.close() })
   await app.listen({ port: 0, host: '127.0.0.1' })
-  const { port } = app.server.address() as net.AddressInfo
+  const { port } = app.server.address() as AddressInfo
 
   t.equal((await rawGet(port, '/styles.css')).status, 200, 'the socket test itself reaches a real file')
   const spellings = ['/../secret.txt', '/%2e%2e/secret.txt', '/%2E%2E/secret.txt', '/..%2fsecret.txt', '/..%2Fsecret.txt',
