@@ -26,7 +26,7 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
       consumes: ['multipart/form-data'],
       response: {
         200: QuickInstallStarted,
-        400: errorReply('Missing or non-CSV file, an empty file, or one the engine cannot read (the detail lists expected and found columns)'),
+        400: errorReply('Missing or non-CSV file, a malformed or cut-off multipart body, an empty file, or one the engine cannot read (the detail lists expected and found columns)'),
         401: errorReply('Missing or invalid session token'),
         409: ConflictReply,
         413: errorReply('The file is over MAX_UPLOAD_MB, or a .csv.gz inflates past MAX_INFLATED_MB'),
