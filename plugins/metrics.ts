@@ -4,7 +4,7 @@
 // Prometheus sums them across instances. Queue depth is read from pg-boss's table at scrape time, so
 // it is the same fleet-wide number on every instance.
 import fp from 'fastify-plugin'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
@@ -15,6 +15,7 @@ export type UploadOutcomeLabel =
   | 'conflict' // 409: already processing or in cooldown
   | 'rate_limited' // 429
   | 'unauthorized' // 401/403
+  | 'aborted' // the client closed the connection before its upload arrived whole (no answer reached it)
   | 'error' // 5xx
   | 'completed' // job finished with bundles
   | 'failed' // job ended FAILED (engine said why)
@@ -45,7 +46,7 @@ export function createMetrics (opts: { queueDepth?: () => Promise<QueueDepthRow[
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: PREFIX })
   const uploads = new Counter({
     name: `${PREFIX}uploads_total`,
-    help: 'Quick-install uploads by outcome: the request answer (accepted, rejected, too_large, conflict, rate_limited, unauthorized, error) and the job result (completed, failed, timed_out).',
+    help: 'Quick-install uploads by outcome: the request answer (accepted, rejected, too_large, conflict, rate_limited, unauthorized, aborted, error) and the job result (completed, failed, timed_out).',
     labelNames: ['outcome'] as const,
     registers: [registry]
   })
@@ -140,10 +141,13 @@ export default fp(async function metricsPlugin (app: FastifyInstance) {
   })
   app.decorate('metrics', metrics)
 
+  const isUpload = (request: FastifyRequest): boolean => request.method === 'POST' && request.routeOptions.url === UPLOAD_ROUTE_URL
   app.addHook('onResponse', async (request, reply) => {
-    if (request.method === 'POST' && request.routeOptions.url === UPLOAD_ROUTE_URL) {
-      metrics.uploads.inc({ outcome: uploadOutcomeOf(reply.statusCode) })
-    }
+    if (isUpload(request) && !request.raw.aborted) metrics.uploads.inc({ outcome: uploadOutcomeOf(reply.statusCode) })
+  })
+  // A client that goes away mid-upload gets no answer; Fastify tells us here instead (once per request).
+  app.addHook('onRequestAbort', async (request) => {
+    if (isUpload(request)) metrics.uploads.inc({ outcome: 'aborted' })
   })
 
   app.get('/metrics', {

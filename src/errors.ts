@@ -8,6 +8,11 @@ export const SingleFileRequiredError = createError('BUNDLES_SINGLE_FILE', 'Inval
 export const UnreadableFileError = createError<[string]>('BUNDLES_UNREADABLE_FILE', '%s', 400)
 export const UploadTooLargeError = createError<[number]>('BUNDLES_UPLOAD_TOO_LARGE', 'File too large: the limit is %s MB. Compress the export (.csv.gz) or split it.', 413)
 export const InflatedTooLargeError = createError<[number]>('BUNDLES_INFLATED_TOO_LARGE', 'File too large: the compressed file inflates past the %s MB limit.', 413)
+/**
+ * The client closed the connection before its request arrived whole. Nobody reads this answer; its
+ * status is nginx's 499 "client closed request", so logs and metrics tell it from a refused file.
+ */
+export const RequestAbortedError = createError('BUNDLES_REQUEST_ABORTED', 'Upload interrupted: the connection closed before the whole request arrived. Send the file again.', 499)
 export const InvalidGzipError = createError('BUNDLES_INVALID_GZIP', 'Invalid file: the .csv.gz file is not valid gzip data.', 400)
 
 /** 409s carry a structured `detail` object (see conflict()). */

@@ -1,7 +1,7 @@
 // A real app for proof tests, listening on loopback so requests cross a real socket (streamed
 // multipart bodies, early 413 answers). Its own database from the shared test helper: embedded
 // PGlite (loaded from the migrated template), or a fresh Postgres database when DATABASE_URL is set.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import type { Config } from '../../src/config.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js'
@@ -17,10 +17,11 @@ export interface ProofApp {
   close: () => Promise<void>
 }
 
-export async function startProofApp (overrides: Partial<Config> = {}): Promise<ProofApp> {
+/** `server`: Fastify options for this instance (a test that reads the logs passes its own logger). */
+export async function startProofApp (overrides: Partial<Config> = {}, server: FastifyServerOptions = {}): Promise<ProofApp> {
   const database = await createTestDatabase()
   const config = testConfig(database, overrides)
-  const app = await buildApp({ config, database: await database.open() })
+  const app = await buildApp({ config, database: await database.open() }, server)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0

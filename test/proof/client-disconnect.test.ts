@@ -3,12 +3,22 @@
 // once. The client here writes part of a declared body over a raw socket and then destroys it.
 import t from 'tap'
 import net from 'node:net'
+import { Writable } from 'node:stream'
 import { startProofApp } from './app.js'
 import { asShop, get, upload, waitForTerminal } from './client.js'
 import { GENERIC_HEADER, VALID_SMALL_CSV } from './fixtures.js'
 import { waitFor } from '../helpers/http.js'
+import { parsePrometheusText } from '../ops/prom-text.js'
 
-const proof = await startProofApp({ UPLOAD_RATE_LIMIT_MAX: 10_000 })
+// The app's log lines, to see how it reports the abort: an info line, never an error.
+const logs: Array<Record<string, unknown>> = []
+const logStream = new Writable({
+  write (chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line))
+    done()
+  }
+})
+const proof = await startProofApp({ UPLOAD_RATE_LIMIT_MAX: 10_000 }, { logger: { level: 'info', stream: logStream } })
 t.teardown(proof.close)
 const { port } = new URL(proof.url)
 const MB = 1024 * 1024
@@ -19,6 +29,8 @@ async function count (sql: string, params: unknown[] = []): Promise<number> {
   return row.n
 }
 
+const seen = new Set<Record<string, unknown>>()
+let abortsSoFar = 0
 const stagedChunks = async (): Promise<number> => await count('select count(*)::int as n from upload_chunks')
 
 /** Opens a socket and writes the request head and the start of a multipart body declared as `declaredMb` MB. */
@@ -44,7 +56,16 @@ async function writeRows (socket: net.Socket, mb: number): Promise<void> {
 }
 
 async function assertNothingLeft (t: Tap.Test, shop: string): Promise<void> {
-  await waitFor('the staged bytes to be deleted', async () => await stagedChunks() === 0, 30_000)
+  // The event that says the server has finished with the abandoned request.
+  const aborted = await waitFor('the server to log the aborted request', async () => logs.find((l) => l.event === 'request_aborted' && !seen.has(l)))
+  seen.add(aborted)
+  t.equal(aborted.level, 30, 'the abort is logged at info level')
+  t.equal(aborted.shop, shop, 'the line names the shop')
+  t.same(logs.filter((l) => Number(l.level) >= 50).map((l) => l.msg), [], 'nothing is logged as an error')
+  const metrics = parsePrometheusText(String((await get(proof.url, '/metrics')).body))
+  t.equal(metrics.value('bundle_api_uploads_total', { outcome: 'aborted' }), abortsSoFar + 1, 'counted as an aborted upload, not an error')
+  t.equal(metrics.value('bundle_api_uploads_total', { outcome: 'error' }) ?? 0, 0, 'no upload counted as an error')
+  abortsSoFar++
   t.equal(await stagedChunks(), 0, 'no staged upload bytes are left behind')
   t.equal(await count('select count(*)::int as n from csv_uploads where shop_id = $1', [shop]), 0, 'no upload row for the abandoned upload')
   t.equal(await count("select count(*)::int as n from csv_uploads where status = 'processing'"), 0, 'nothing is left PROCESSING')
