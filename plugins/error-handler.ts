@@ -4,11 +4,12 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
+import { clientAborted } from '../src/services/client-aborted.js'
 import { DatabaseUnavailableError, InvalidFileError, RequestAbortedError, RouteNotFoundError, SingleFileRequiredError, UploadTooLargeError } from '../src/errors.js'
 
 const INTERNAL_ERROR = 'Internal server error. The failure was logged; please try again.'
-/** The errors a request body stream ends with when the client goes away: Node's, and @fastify/multipart's. */
-const ABORT_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'FST_MP_PREMATURE_CLOSE'])
+/** The errors a request ends with when the client goes away: Node's, @fastify/multipart's, and ours. */
+const ABORT_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'FST_MP_PREMATURE_CLOSE', new RequestAbortedError().code])
 const MALFORMED_MULTIPART = 'Invalid file: the multipart body is malformed or cut off. Send one CSV file in the multipart field "file", its parts separated by the boundary that Content-Type announces and ended by the closing boundary.'
 
 export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
@@ -17,7 +18,7 @@ export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
   app.setErrorHandler(async function handleError (rawError: FastifyError & { detail?: unknown }, request, reply) {
     // The client closed the connection before its request arrived whole (a closed laptop, a lost network):
     // nothing failed in the service and nobody reads the answer, so it is an info line, not an error.
-    if (request.raw.readableAborted && ABORT_CODES.has(rawError.code)) {
+    if (clientAborted(request.raw) && ABORT_CODES.has(rawError.code)) {
       request.log.info({ event: 'request_aborted', shop: request.shop || undefined, reason: rawError.message }, 'the client closed the connection before its request arrived whole')
       const aborted = new RequestAbortedError()
       return await reply.code(aborted.statusCode).send({ detail: aborted.message })

@@ -7,6 +7,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { clientAborted } from '../src/services/client-aborted.js'
 
 export type UploadOutcomeLabel =
   | 'accepted' // 200: stored and queued
@@ -143,7 +144,7 @@ export default fp(async function metricsPlugin (app: FastifyInstance) {
 
   const isUpload = (request: FastifyRequest): boolean => request.method === 'POST' && request.routeOptions.url === UPLOAD_ROUTE_URL
   app.addHook('onResponse', async (request, reply) => {
-    if (isUpload(request) && !request.raw.aborted) metrics.uploads.inc({ outcome: uploadOutcomeOf(reply.statusCode) })
+    if (isUpload(request) && !clientAborted(request.raw)) metrics.uploads.inc({ outcome: uploadOutcomeOf(reply.statusCode) })
   })
   // A client that goes away mid-upload gets no answer; Fastify tells us here instead (once per request).
   app.addHook('onRequestAbort', async (request) => {

@@ -7,11 +7,12 @@ import type { MultipartFile } from '@fastify/multipart'
 import type { Database } from '../../db/database.js'
 import type { Config } from '../config.js'
 import type { Queue } from '../../plugins/queue.js'
-import { InvalidFileError, SingleFileRequiredError } from '../errors.js'
+import { InvalidFileError, RequestAbortedError, SingleFileRequiredError } from '../errors.js'
 import { findLatestUpload, insertUpload, lockShop, PROCESSING_UNIQUE_INDEX } from '../repositories/uploads.js'
 import { deleteChunks } from '../repositories/upload-chunks.js'
 import { alreadyProcessing, assertCanStart } from './install-state.js'
 import { stageUpload, type StagedUpload } from './stage-upload.js'
+import { clientAborted } from './client-aborted.js'
 
 export interface StartDeps { db: Database, queue: Queue, config: Config, log: FastifyBaseLogger, now?: () => Date }
 
@@ -53,6 +54,9 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
   let gzipped = false
   let stagingStarted = false
   try {
+    // The client may have gone while the check above waited for the database. Multipart would then
+    // wait forever for a body that never comes (its 'close' listener would be added too late).
+    if (clientAborted(request.raw)) throw new RequestAbortedError()
     for await (const part of request.parts()) {
       if (part.type !== 'file') continue
       const file = part as MultipartFile

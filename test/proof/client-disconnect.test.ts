@@ -33,16 +33,18 @@ const seen = new Set<Record<string, unknown>>()
 let abortsSoFar = 0
 const stagedChunks = async (): Promise<number> => await count('select count(*)::int as n from upload_chunks')
 
-/** Opens a socket and writes the request head and the start of a multipart body declared as `declaredMb` MB. */
-async function startUpload (shop: string, declaredMb: number): Promise<net.Socket> {
+/** Opens a socket and writes the request head (for a body of `declaredMb` MB) and, unless told not to, the body's start. */
+async function startUpload (shop: string, declaredMb: number, bodyStart = true): Promise<net.Socket> {
   const socket = await new Promise<net.Socket>((resolve, reject) => {
     const s = net.connect(Number(port), '127.0.0.1', () => resolve(s)).once('error', reject)
   })
   socket.on('error', () => {}) // the server may reset the connection once it sees the abort
   socket.write(`POST /api/bundles/quick-install HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Shop-Domain: ${shop}\r\n` +
-    `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${declaredMb * MB}\r\n\r\n` +
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="orders.csv"\r\nContent-Type: text/csv\r\n\r\n` +
-    `${GENERIC_HEADER}\n`)
+    `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${declaredMb * MB}\r\n\r\n`)
+  if (bodyStart) {
+    socket.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="orders.csv"\r\nContent-Type: text/csv\r\n\r\n${GENERIC_HEADER}\n`)
+  }
+  await new Promise((resolve) => socket.write('', resolve))
   return socket
 }
 
@@ -88,7 +90,15 @@ t.test('the connection drops after 3 MB of a declared 20 MB upload, while the fi
 t.test('the connection drops right after the file part\'s header row', async (t) => {
   const shop = 'disconnect-at-header.myshopify.com'
   const socket = await startUpload(shop, 20)
-  await new Promise((resolve) => socket.write('', resolve))
+  socket.destroy()
+  await assertNothingLeft(t, shop)
+})
+
+// The route checks the shop's state in the database before it reads the body; a client gone by then
+// must not leave the request waiting forever for a body (it did on Postgres before the fix).
+t.test('the connection drops right after the request headers, before any of the body', async (t) => {
+  const shop = 'disconnect-before-body.myshopify.com'
+  const socket = await startUpload(shop, 20, false)
   socket.destroy()
   await assertNothingLeft(t, shop)
 })
