@@ -16,16 +16,14 @@ export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
   const maxUploadMb = app.config.MAX_UPLOAD_MB
 
   app.setErrorHandler(async function handleError (rawError: FastifyError & { detail?: unknown }, request, reply) {
-    // The client closed the connection before its request arrived whole (a closed laptop, a lost network):
-    // nothing failed in the service and nobody reads the answer, so it is an info line, not an error.
-    if (clientAborted(request.raw) && ABORT_CODES.has(rawError.code)) {
-      request.log.info({ event: 'request_aborted', shop: request.shop || undefined, reason: rawError.message }, 'the client closed the connection before its request arrived whole')
-      const aborted = new RequestAbortedError()
-      return await reply.code(aborted.statusCode).send({ detail: aborted.message })
-    }
     let error = rawError
     // Errors from plugins that speak of the request, translated into this API's words.
-    if (error.code === 'FST_REQ_FILE_TOO_LARGE' || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') error = new UploadTooLargeError(maxUploadMb)
+    if (clientAborted(request.raw) && ABORT_CODES.has(error.code)) {
+      // The client closed the connection before its request arrived whole (a closed laptop, a lost
+      // network): nothing failed in the service and nobody reads the answer, so an info line, no error.
+      request.log.info({ event: 'request_aborted', shop: request.shop || undefined, reason: error.message }, 'the client closed the connection before its request arrived whole')
+      error = new RequestAbortedError()
+    } else if (error.code === 'FST_REQ_FILE_TOO_LARGE' || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') error = new UploadTooLargeError(maxUploadMb)
     else if (error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') error = new InvalidFileError()
     else if (error.code === 'FST_FILES_LIMIT' || error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT') {
       error = new SingleFileRequiredError()

@@ -182,7 +182,7 @@ t.test('security headers on the API, the page and the docs', async (t) => {
 t.test('the static files (the page, Swagger UI\'s assets) never serve a file outside their folders, however the path is spelled', async (t) => {
   const port = Number(new URL(base).port)
   t.equal((await rawGet(port, '/docs/static/swagger-ui.css')).status, 200, 'the check reaches a real Swagger UI asset')
-  // Swagger UI's package.json sits one folder above its static root; the service's own one level above dist/public.
+  // Swagger UI's package.json sits one folder above its static root; the service's own two levels above dist/public.
   for (const prefix of ['/docs/static/', '/']) {
     for (const spelling of ['../package.json', '%2e%2e/package.json', '..%2fpackage.json', '%2e%2e%2fpackage.json', '.%2e/package.json',
       '/../package.json', './../package.json', '..%5cpackage.json', '../../package.json', '..;/package.json']) {
