@@ -2,7 +2,7 @@
 // `inject`; src/server.ts adds logging options, listening and shutdown).
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Config } from './config.js'
+import { trustProxyOption, type Config } from './config.js'
 import type { Database } from '../db/database.js'
 import configPlugin from '../plugins/config.js'
 import databasePlugin from '../plugins/database.js'
@@ -57,8 +57,9 @@ export function serverOptions (config: Config): FastifyServerOptions {
   return {
     // PGlite start-up plus pg-boss install can take several seconds on a cold disk.
     pluginTimeout: 120_000,
-    // Cloud Run terminates TLS in front of us.
-    trustProxy: true,
+    // Cloud Run terminates TLS in front of us and appends the client's address to X-Forwarded-For.
+    // Only the listed proxies are believed, so an address a client wrote itself never becomes request.ip.
+    trustProxy: trustProxyOption(config),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },

@@ -2,6 +2,7 @@
 // the OpenAPI writer build a Config from their own object, so nothing else reads the environment.
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { isIP } from 'node:net'
 
 const Int = (minimum: number, def: number, maximum?: number) =>
   Type.Integer({ minimum, default: def, ...(maximum === undefined ? {} : { maximum }) })
@@ -11,6 +12,14 @@ export const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
   /** Cleartext HTTP/2 (h2c), so Cloud Run can pass uploads over 32 MiB end-to-end. */
   HTTP2: Type.Boolean({ default: false }),
+  /**
+   * Which peers' X-Forwarded-For entries are believed for request.ip (the request log's remoteAddress,
+   * the upload rate limit's fallback key): comma-separated addresses, CIDRs or the names loopback,
+   * linklocal, uniquelocal; or `none`. Cloud Run's front end reaches the container from a private
+   * address, so the default believes it and takes the address it appended; an entry the client wrote
+   * itself, to the left of that, is never reached. Behind a load balancer, add its address.
+   */
+  TRUSTED_PROXIES: Type.String({ default: 'loopback,linklocal,uniquelocal', minLength: 1 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info' }),
 
   /** Postgres connection string; unset means embedded PGlite in DATA_DIR. */
@@ -137,6 +146,7 @@ function checkRelations (config: Config): Config {
   } else if (config.QUEUE_EXPIRY_SECONDS >= timeoutSeconds) {
     throw new ConfigError(`Invalid configuration: QUEUE_EXPIRY_SECONDS must be below PROCESSING_TIMEOUT_MINUTES × 60 = ${timeoutSeconds} (got ${config.QUEUE_EXPIRY_SECONDS}), so a stuck attempt expires before the sweep fails its upload`)
   }
+  trustProxyOption(config)
   if ((config.SHOPIFY_API_SECRET === undefined) !== (config.SHOPIFY_API_KEY === undefined)) {
     throw new ConfigError('Invalid configuration: SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set together (the key is the session token audience)')
   }
@@ -150,6 +160,26 @@ function checkRelations (config: Config): Config {
     throw new ConfigError('Invalid configuration: SMTP_HOST needs SMTP_FROM and SMTP_TO (who sends and who receives the completion e-mails)')
   }
   return config
+}
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/** Fastify's trustProxy from TRUSTED_PROXIES; throws ConfigError naming an entry that is no address, CIDR or range name. */
+export function trustProxyOption (config: Pick<Config, 'TRUSTED_PROXIES'>): false | string[] {
+  const entries = config.TRUSTED_PROXIES.split(',').map(e => e.trim()).filter(e => e !== '')
+  if (entries.length === 1 && entries[0] === 'none') return false
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.has(entry)) continue
+    const [address, prefix, ...rest] = entry.split('/')
+    const family = isIP(address)
+    const bits = family === 6 ? 128 : 32
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)
+    if (family === 0 || !prefixOk || rest.length > 0) {
+      throw new ConfigError(`Invalid configuration: TRUSTED_PROXIES must list IP addresses, CIDRs (address/prefix) or loopback, linklocal, uniquelocal, separated by commas, or be none (got ${JSON.stringify(entry)})`)
+    }
+  }
+  if (entries.length === 0) throw new ConfigError('Invalid configuration: TRUSTED_PROXIES lists no proxy (use none to believe no X-Forwarded-For)')
+  return entries
 }
 
 /** A complete configuration from a few overrides (tests, the OpenAPI writer). */

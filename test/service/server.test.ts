@@ -20,6 +20,8 @@ t.test('a bad configuration value stops start-up with a message naming it', asyn
     [{ MAX_UPLOAD_MB: '0' }, /MAX_UPLOAD_MB .*> 0/],
     [{ QUICK_INSTALL_COOLDOWN_DAYS: '-1' }, /QUICK_INSTALL_COOLDOWN_DAYS/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ TRUSTED_PROXIES: 'loopback, 10.0.0.0/33' }, /TRUSTED_PROXIES must list IP addresses, CIDRs .*\(got "10.0.0.0\/33"\)/],
+    [{ TRUSTED_PROXIES: 'cloudrun' }, /TRUSTED_PROXIES must list .*\(got "cloudrun"\)/],
     [{ DATABASE_URL: 'mysql://db/x' }, /DATABASE_URL must match/],
     [{ CRON_SECRET: 'short' }, /CRON_SECRET must be at least 16 characters/],
     [{ SHOPIFY_API_SECRET: 'secret-only' }, /SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set together/],
@@ -29,7 +31,7 @@ t.test('a bad configuration value stops start-up with a message naming it', asyn
   t.doesNotThrow(() => loadConfig({ PORT: '9000', HTTP2: 'true', MAX_UPLOAD_MB: '1.5' }), 'good values pass')
   t.notMatch((() => { try { loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' }) } catch (e) { return (e as Error).message } return '' })(), /hunter2/, 'secrets are never echoed')
   const defaults = loadConfig({})
-  t.match(defaults, { PORT: 8080, DATA_DIR: './data', QUICK_INSTALL_COOLDOWN_DAYS: 30, PROCESSING_TIMEOUT_MINUTES: 10, MAX_UPLOAD_MB: 512, DEFAULT_SHOP: 'dev-shop.myshopify.com', QUEUE_EXPIRY_SECONDS: 480 })
+  t.match(defaults, { PORT: 8080, DATA_DIR: './data', QUICK_INSTALL_COOLDOWN_DAYS: 30, PROCESSING_TIMEOUT_MINUTES: 10, MAX_UPLOAD_MB: 512, TRUSTED_PROXIES: 'loopback,linklocal,uniquelocal', DEFAULT_SHOP: 'dev-shop.myshopify.com', QUEUE_EXPIRY_SECONDS: 480 })
 
   const server = await spawnServer({ PORT: 'eighty', DATA_DIR: path.join(os.tmpdir(), 'never-used') }, { waitFor: 'nothing' })
   t.equal(await server.exited, 78, 'exits with EX_CONFIG')
