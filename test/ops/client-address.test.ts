@@ -40,6 +40,7 @@ t.test('by default (Cloud Run) the address the front end appended, never one the
   t.same(await seenAddress(undefined, `${FORGED}, 10.0.0.9, ${CLIENT}`), { ip: CLIENT, logged: CLIENT }, 'however many the client wrote')
   t.same(await seenAddress(undefined, undefined), { ip: FRONT_END, logged: FRONT_END }, 'no header: the socket\'s peer')
   t.same(await seenAddress(undefined, FORGED, OUTSIDER), { ip: OUTSIDER, logged: OUTSIDER }, 'a client reaching the service directly cannot name itself')
+  t.same(await seenAddress(undefined, `${FORGED}, ${CLIENT}`, `::ffff:${FRONT_END}`), { ip: CLIENT, logged: CLIENT }, 'the front end seen on a dual-stack socket (HOST=::)')
 })
 
 t.test('TRUSTED_PROXIES with a load balancer\'s range skips its entry too', async (t) => {
