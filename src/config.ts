@@ -17,7 +17,8 @@ export const ConfigSchema = Type.Object({
    * the upload rate limit's fallback key): comma-separated addresses, CIDRs or the names loopback,
    * linklocal, uniquelocal; or `none`. Cloud Run's front end reaches the container from a private
    * address, so the default believes it and takes the address it appended; an entry the client wrote
-   * itself, to the left of that, is never reached. Behind a load balancer, add its address.
+   * itself, to the left of that, is never reached. A caller connecting from a listed address (a local
+   * curl) is believed too. Behind a load balancer, add its address.
    */
   TRUSTED_PROXIES: Type.String({ default: 'loopback,linklocal,uniquelocal', minLength: 1 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info' }),

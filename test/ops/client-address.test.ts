@@ -41,6 +41,7 @@ t.test('by default (Cloud Run) the address the front end appended, never one the
   t.same(await seenAddress(undefined, undefined), { ip: FRONT_END, logged: FRONT_END }, 'no header: the socket\'s peer')
   t.same(await seenAddress(undefined, FORGED, OUTSIDER), { ip: OUTSIDER, logged: OUTSIDER }, 'a client reaching the service directly cannot name itself')
   t.same(await seenAddress(undefined, `${FORGED}, ${CLIENT}`, `::ffff:${FRONT_END}`), { ip: CLIENT, logged: CLIENT }, 'the front end seen on a dual-stack socket (HOST=::)')
+  t.same(await seenAddress(undefined, FORGED, '127.0.0.1'), { ip: FORGED, logged: FORGED }, 'a caller on a listed address (a local curl) is believed, as the README says')
 })
 
 t.test('TRUSTED_PROXIES with a load balancer\'s range skips its entry too', async (t) => {
