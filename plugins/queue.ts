@@ -7,6 +7,7 @@ import PgBoss from 'pg-boss'
 import type { Transaction } from '../db/database.js'
 import { QUICK_INSTALL_QUEUE, SWEEP_QUEUE, type QuickInstallJobData } from '../src/jobs/queues.js'
 import { QueueUnavailableError } from '../src/errors.js'
+import { settleBefore } from '../src/services/settle-before.js'
 
 export interface Queue {
   readonly boss: PgBoss
@@ -21,6 +22,11 @@ export interface Queue {
    */
   ensureQueues: (queues: PgBoss.Queue[]) => Promise<void>
   ping: () => Promise<void>
+  /**
+   * Waits until pg-boss has no query in flight (a worker's fetch, the completion it records without
+   * awaiting it, maintenance), or until `deadline` (ms since the epoch).
+   */
+  drain: (deadline: number) => Promise<void>
 }
 
 declare module 'fastify' {
@@ -31,8 +37,17 @@ declare module 'fastify' {
 
 export default fp(async function queuePlugin (app: FastifyInstance) {
   const config = app.config
+  // pg-boss's queries in flight. Shutdown waits for them: pg-boss 10 records a job's completion or
+  // failure without awaiting it (timgit/pg-boss#577), and a fetch sent just before the workers stopped
+  // still returns its job; either must not meet a closed database.
+  const inFlight = new Set<Promise<unknown>>()
+  const executeSql = async (text: string, values?: unknown[]): Promise<Awaited<ReturnType<typeof app.db.executeSql>>> => {
+    const query = app.db.executeSql(text, values)
+    inFlight.add(query)
+    try { return await query } finally { inFlight.delete(query) }
+  }
   const boss = new PgBoss({
-    db: { executeSql: async (text, values) => await app.db.executeSql(text, values) },
+    db: { executeSql },
     schema: 'pgboss',
     pollingIntervalSeconds: config.WORKER_POLL_SECONDS,
     maintenanceIntervalSeconds: config.BOSS_MAINTENANCE_INTERVAL_SECONDS,
@@ -85,14 +100,20 @@ export default fp(async function queuePlugin (app: FastifyInstance) {
     },
     async ping () {
       if ((await boss.getQueue(QUICK_INSTALL_QUEUE)) === null) throw new Error(`queue ${QUICK_INSTALL_QUEUE} is missing`)
-    }
+    },
+    async drain (deadline) { await settleBefore(inFlight, deadline) }
   }
   app.decorate('queue', queue)
-  // Workers (plugins/workers.ts) have handed back their jobs by now; stop timers and maintenance.
+  // Workers (plugins/workers.ts) have handed back their jobs by now; stop timers and maintenance, then
+  // let the last completion writes land before the database plugin closes the database.
   app.addHook('onClose', async () => {
     await boss.stop({ graceful: false, close: false, wait: true })
+    await queue.drain(Date.now() + QUERY_DRAIN_ON_CLOSE_MS)
   })
 }, { name: 'queue', dependencies: ['config', 'database'], fastify: '5.x' })
+
+/** How long closing waits for pg-boss's last writes (a completion, a hand-back) after the workers stopped. */
+const QUERY_DRAIN_ON_CLOSE_MS = 1000
 
 /** Creates the queue, or brings an existing one to the configured policy (createQueue keeps old settings). */
 async function ensureQueue (boss: PgBoss, queue: PgBoss.Queue): Promise<void> {

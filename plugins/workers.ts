@@ -8,6 +8,7 @@ import { QUICK_INSTALL_QUEUE, SWEEP_QUEUE, type QuickInstallJobData } from '../s
 import { processQuickInstall } from '../src/jobs/process-quick-install.js'
 import { sweepStuckJobs } from '../src/jobs/sweep-stuck-jobs.js'
 import { terminalHooks } from '../src/notifications/terminal-hooks.js'
+import { settleBefore } from '../src/services/settle-before.js'
 
 export interface Workers {
   /** Jobs running in this process now. */
@@ -69,6 +70,9 @@ export default fp(async function workersPlugin (app: FastifyInstance, opts: Work
     await boss.offWork(QUICK_INSTALL_QUEUE)
     await boss.offWork(SWEEP_QUEUE)
     app.queue.localWorkers.clear()
+    // offWork does not wait for a fetch already sent: the job it returns still reaches its handler.
+    // Wait for pg-boss's queries, so that such a job is in `running` before we look at it.
+    await app.queue.drain(deadline - 1000)
     // Let running jobs finish, keeping a second to hand back the ones that do not.
     await settleBefore(running, deadline - 1000)
     if (running.size > 0) {
@@ -78,12 +82,3 @@ export default fp(async function workersPlugin (app: FastifyInstance, opts: Work
     }
   })
 }, { name: 'workers', dependencies: ['config', 'database', 'queue', 'metrics', 'notifications'], fastify: '5.x' })
-
-async function settleBefore (running: Set<Promise<unknown>>, deadline: number): Promise<void> {
-  while (running.size > 0 && Date.now() < deadline) {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<void>(resolve => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now())) })
-    await Promise.race([Promise.allSettled([...running]), timeout])
-    clearTimeout(timer)
-  }
-}

@@ -1,10 +1,14 @@
 // pg-boss behaviour on this file's database: the scheduled sweep fires by itself (short intervals via
-// configuration), and a shutdown in the middle of a job hands the job back to the queue, where the
-// next instance finishes it exactly once.
+// configuration), a shutdown in the middle of a job hands the job back to the queue, where the
+// next instance finishes it exactly once, and a job fetched just as the workers stop still runs before
+// the database closes.
 import t from 'tap'
-import { startTestApp } from '../helpers/app.js'
+import { buildApp } from '../../src/app.js'
+import { QUICK_INSTALL_QUEUE } from '../../src/jobs/queues.js'
+import type { Database } from '../../db/database.js'
+import { startTestApp, testConfig } from '../helpers/app.js'
 import { createTestDatabase } from '../helpers/database.js'
-import { upload, waitFor, waitForJob } from '../helpers/http.js'
+import { TINY_CATALOG, upload, waitFor, waitForJob } from '../helpers/http.js'
 import { readShop } from '../helpers/fixtures.js'
 
 t.test('the scheduled sweep runs without any outside scheduler', async (t) => {
@@ -58,4 +62,55 @@ t.test('shutdown mid-job hands the job back; the next instance completes it exac
     from bundle_recommendations where upload_id = $1`, [jobId])).rows[0]
   t.equal(counts.bundles, done.processed_count, 'processed_count is the number of stored bundles')
   t.equal(counts.ranks, counts.bundles, 'no bundle stored twice')
+})
+
+t.test('a job fetched just as the workers stop still runs, and nothing is written to a closed database', async (t) => {
+  // pg-boss's offWork only flags its workers: a fetch already sent still returns its job afterwards.
+  // The quick-install fetch is held here until offWork has returned, which is that moment exactly.
+  const database = await createTestDatabase()
+  t.teardown(async () => { await database.drop() })
+  const db = await database.open()
+  let releaseFetch = (): void => {}
+  let holdNextFetch = false
+  let fetchHeld = (): void => {}
+  const held = new Promise<void>(resolve => { fetchHeld = resolve })
+  const gated: Database = {
+    ...db,
+    executeSql: async (text, values) => {
+      if (holdNextFetch && values?.[0] === QUICK_INSTALL_QUEUE && text.includes('SKIP LOCKED')) {
+        holdNextFetch = false
+        fetchHeld()
+        await new Promise<void>(resolve => { releaseFetch = resolve })
+      }
+      return await db.executeSql(text, values)
+    }
+  }
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown): void => { unhandled.push(reason) }
+  process.on('unhandledRejection', onUnhandled)
+  t.teardown(() => { process.off('unhandledRejection', onUnhandled) })
+
+  const app = await buildApp({ config: testConfig(database, { SHUTDOWN_TIMEOUT_SECONDS: 5 }), database: gated })
+  holdNextFetch = true
+  await held
+  const res = await upload(app, { filename: 'products.csv', content: TINY_CATALOG }, { 'x-shop-domain': 'late-fetch.myshopify.com' })
+  t.equal(res.statusCode, 200, res.body)
+  const jobId = res.json().job_id as string
+  const offWork = app.queue.boss.offWork.bind(app.queue.boss)
+  app.queue.boss.offWork = (async (name: string) => {
+    await offWork(name)
+    if (name === QUICK_INSTALL_QUEUE) releaseFetch()
+  }) as typeof offWork
+  await app.close()
+
+  const afterStop = await database.open()
+  try {
+    const upload = (await afterStop.executeSql('select status from csv_uploads where id = $1', [jobId])).rows[0]
+    const job = (await afterStop.executeSql("select state from pgboss.job where name = 'quick-install' and data->>'upload_id' = $1", [jobId])).rows[0]
+    t.same({ upload: upload.status, job: job.state }, { upload: 'completed', job: 'completed' },
+      'the job the held fetch returned ran to its end before the database closed (not left active until its expiry)')
+  } finally {
+    await afterStop.close()
+  }
+  t.same(unhandled.map(String), [], 'no write met a closed database while closing (an unhandled rejection would crash the server)')
 })
