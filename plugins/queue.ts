@@ -4,7 +4,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import PgBoss from 'pg-boss'
-import type { Transaction } from '../db/database.js'
+import type { SqlExecutor, Transaction } from '../db/database.js'
 import { QUICK_INSTALL_QUEUE, SWEEP_QUEUE, type QuickInstallJobData } from '../src/jobs/queues.js'
 import { QueueUnavailableError } from '../src/errors.js'
 import { settleBefore } from '../src/services/settle-before.js'
@@ -41,7 +41,7 @@ export default fp(async function queuePlugin (app: FastifyInstance) {
   // failure without awaiting it (timgit/pg-boss#577), and a fetch sent just before the workers stopped
   // still returns its job; either must not meet a closed database.
   const inFlight = new Set<Promise<unknown>>()
-  const executeSql = async (text: string, values?: unknown[]): Promise<Awaited<ReturnType<typeof app.db.executeSql>>> => {
+  const executeSql: SqlExecutor['executeSql'] = async (text, values) => {
     const query = app.db.executeSql(text, values)
     inFlight.add(query)
     try { return await query } finally { inFlight.delete(query) }
