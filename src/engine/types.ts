@@ -152,7 +152,7 @@ export interface BundlePricing {
   /** Sum of the items' unit prices × quantities, null when any price is unknown. */
   list_price: number | null
   discount_percent: number
-  /** Never above list_price; rounded down to the cent; never below total cost when cost is known. */
+  /** Never above list_price; rounded down to the currency's minor unit; never below the known costs. */
   bundle_price: number | null
   /** One sentence a merchant can read: why this discount. */
   explanation: string

@@ -79,6 +79,26 @@ t.test('a triple is kept when it is bought as a unit, not when a best-seller tag
   t.equal(abc?.stats?.confidence.length, 3, 'a triple reports confidence for each item')
 })
 
+t.test('a quad of two strong pairs that meet by chance is not a bundle; a quad bought as a unit is', async t => {
+  const rnd = mulberry32(9)
+  const products = ['A', 'B', 'C', 'D', 'Q', 'R', 'S', 'T', 'Z'].map(k => product(k, { price: 15 }))
+  const orders: number[][] = []
+  for (let i = 0; i < 1000; i++) {
+    const o: number[] = []
+    if (rnd() < 0.3) o.push(0, 1) // A+B always together, in 30% of orders
+    if (rnd() < 0.3) o.push(2, 3) // C+D likewise, independent of A+B
+    if (i < 30) o.push(4, 5, 6, 7) // Q+R+S+T bought as one kit
+    if (o.length === 0) o.push(8)
+    orders.push(o)
+  }
+  const { bundles } = buildBundleList(ordersResult(products, orders), { minCount: 3, maxSize: 4 })
+  const quads = bundles.filter(b => b.items.length === 4).map(titles)
+  t.ok(quads.includes('Q+R+S+T'), 'the kit Q+R+S+T is a bundle')
+  t.notOk(quads.includes('A+B+C+D'), 'A+B and C+D together are two pairs meeting by chance, not a bundle')
+  const kit = bundles.find(b => titles(b) === 'Q+R+S+T')
+  t.match(kit?.reason, /more orders than its strongest split explains/)
+})
+
 t.test('VOLUME bundles for products bought several at a time', async t => {
   const rnd = mulberry32(9)
   const products = ['Socks', 'Dress', 'Mug', 'Hat'].map(k => product(k, { price: 15, cost: 5 }))
@@ -145,6 +165,16 @@ t.test('catalog only: heuristic pairings, labelled, never with statistics', asyn
   t.ok(pairs.some(b => titles(b) === 'filters+kettle'), 'kettle + filter papers (same type, vendor and tag)')
   t.notOk(pairs.some(b => b.items.some(i => i.key === 'dress')), 'the dress shares nothing, so it is not paired')
   t.equal(bundles.filter(b => b.type === 'VOLUME').length, 4, 'a VOLUME offer per product')
+})
+
+t.test('catalog only: a pairing whose costs leave no room for a discount is not offered', async t => {
+  const products = [
+    product('kettle', { title: 'Gooseneck Kettle', price: 10, cost: 12, type: 'Brewing', vendor: 'Kettle & Crane', tags: ['coffee'] }),
+    product('tin', { title: 'Tea Tin', price: 4, cost: 3, type: 'Brewing', vendor: 'Kettle & Crane', tags: ['coffee'] })
+  ]
+  const { bundles } = buildBundleList(catalogResult(products))
+  t.same(bundles.filter(b => b.type === 'FBT'), [], 'kettle + tin: costs 15 above their prices 14, so no pairing at 0% off')
+  t.same(bundles.map(b => titles(b)), ['tin'], 'the tin keeps its quantity break; the kettle sells below cost, so none')
 })
 
 t.test('bundle prices hold their invariants across a run', async t => {

@@ -1,47 +1,108 @@
 import t from 'tap'
-import { discountedCents, effectivePercent } from '../../src/engine/bundles/money.js'
+import { discountedMinor, effectivePercent, moneyUnit } from '../../src/engine/bundles/money.js'
 import { fbtDiscountPercent, priceSet, priceVolume, volumeTiers, VOLUME_TIERS_STANDARD } from '../../src/engine/bundles/pricing.js'
 import { mulberry32 } from './helpers/random-baskets.js'
 
-t.test('discounted prices: never above list, rounding never raises, never below cost', async t => {
+const CENTS = moneyUnit(null)
+
+t.test('discounted prices: never above list, rounding never raises, never below cost, never free or far past the suggestion', async t => {
   const rnd = mulberry32(42)
+  let offered = 0
   for (let i = 0; i < 20000; i++) {
-    const listCents = 1 + Math.floor(rnd() * 200000)
+    const list = 1 + Math.floor(rnd() * (rnd() < 0.2 ? 300 : 200000))
     const percent = Math.floor(rnd() * 30)
-    const floor = rnd() < 0.5 ? null : Math.floor(rnd() * listCents * 1.2)
-    const { cents, cappedByCost } = discountedCents(listCents, percent, floor)
-    const exact = listCents * (100 - percent) / 100
-    const where = `list ${listCents}, ${percent}%, cost ${floor}`
-    if (!Number.isInteger(cents)) return t.fail(`${where}: ${cents} is not whole cents`)
-    if (cents > listCents) return t.fail(`${where}: bundle ${cents} above list`)
-    if (!cappedByCost && cents > exact) return t.fail(`${where}: rounding raised the price to ${cents} above ${exact}`)
-    if (floor !== null && floor <= listCents && cents < floor) return t.fail(`${where}: bundle ${cents} below cost`)
-    if (cappedByCost && cents !== Math.min(listCents, floor ?? Infinity)) return t.fail(`${where}: capped price ${cents} is not the cost floor`)
-    if (effectivePercent(listCents, cents) > (listCents - cents) / listCents * 100 + 1e-9) return t.fail(`${where}: effective percent overstated`)
+    const floor = rnd() < 0.5 ? null : Math.floor(rnd() * list * 1.2)
+    const priced = discountedMinor(list, percent, floor, CENTS)
+    const exact = list * (100 - percent) / 100
+    const where = `list ${list}, ${percent}%, cost ${floor}`
+    if (priced === null) {
+      // Only when the cent is too coarse: the exact price rounded down is more than twice the discount off, or free.
+      const down = Math.floor(exact)
+      if (down >= 1 && list - down <= list * percent * 2 / 100 && (floor === null || floor <= down)) return t.fail(`${where}: no offer although ${down} fits`)
+      continue
+    }
+    offered++
+    const { minor, cappedByCost } = priced
+    if (!Number.isInteger(minor)) return t.fail(`${where}: ${minor} is not whole cents`)
+    if (minor > list) return t.fail(`${where}: bundle ${minor} above list`)
+    if (minor < 1) return t.fail(`${where}: free`)
+    if (list - minor > list * percent * 2 / 100 + 1e-9) return t.fail(`${where}: ${minor} is more than twice the discount off`)
+    if (!cappedByCost && minor > exact) return t.fail(`${where}: rounding raised the price to ${minor} above ${exact}`)
+    if (floor !== null && floor <= list && minor < floor) return t.fail(`${where}: bundle ${minor} below cost`)
+    if (cappedByCost && minor !== Math.min(list, floor ?? Infinity)) return t.fail(`${where}: capped price ${minor} is not the cost floor`)
+    if (effectivePercent(list, minor) > (list - minor) / list * 100 + 1e-9) return t.fail(`${where}: effective percent overstated`)
   }
-  t.pass('20,000 random prices hold every invariant')
+  t.ok(offered > 15000, `${offered} of 20,000 random prices got an offer, every one within the invariants`)
 })
 
 t.test('charm rounding goes down to a 9 ending only', async t => {
-  t.same(discountedCents(5000, 10, null), { cents: 4499, cappedByCost: false })
-  t.same(discountedCents(4999, 0, null), { cents: 4999, cappedByCost: false })
-  t.same(discountedCents(99, 10, null), { cents: 89, cappedByCost: false }, 'below 1.00 only the cent rounding')
-  t.same(discountedCents(5000, 10, 4500), { cents: 4500, cappedByCost: false }, 'the charm step is skipped when it would cross the cost')
-  t.same(discountedCents(5000, 10, 4800), { cents: 4800, cappedByCost: true })
-  t.same(discountedCents(5000, 10, 6000), { cents: 5000, cappedByCost: true }, 'cost above price: no discount, never a higher price')
+  t.same(discountedMinor(5000, 10, null, CENTS), { minor: 4499, cappedByCost: false })
+  t.same(discountedMinor(4999, 0, null, CENTS), { minor: 4999, cappedByCost: false })
+  t.same(discountedMinor(99, 10, null, CENTS), { minor: 89, cappedByCost: false }, 'below 1.00 only the cent rounding')
+  t.same(discountedMinor(5000, 10, 4500, CENTS), { minor: 4500, cappedByCost: false }, 'the charm step is skipped when it would cross the cost')
+  t.same(discountedMinor(5000, 10, 4800, CENTS), { minor: 4800, cappedByCost: true })
+  t.same(discountedMinor(5000, 10, 6000, CENTS), { minor: 5000, cappedByCost: true }, 'cost above price: no discount, never a higher price')
+  t.same(discountedMinor(110, 5, null, CENTS), { minor: 99, cappedByCost: false }, '1.10 at 5%: 0.99 is 10%, within twice the suggestion')
+  t.same(discountedMinor(120, 3, null, CENTS), { minor: 116, cappedByCost: false }, '1.20 at 3%: the charm to 1.09 would be 9%, so no charm')
+})
+
+t.test('a price too small for its discount gets no offer, never a free one', async t => {
+  t.equal(discountedMinor(1, 5, null, CENTS), null, '0.01 at 5% would be free')
+  t.equal(discountedMinor(5, 5, null, CENTS), null, '0.05 at 5% would be 0.04, 20% off')
+  t.same(discountedMinor(10, 5, null, CENTS), { minor: 9, cappedByCost: false }, '0.10 at 5%: 0.09, 10% off, twice the suggestion at most')
+  t.equal(priceSet([{ price: 0.01, cost: null, quantity: 1 }, { price: 0.01, cost: null, quantity: 1 }], 10, 'why', null), null)
+  t.same(volumeTiers(0.01, null, VOLUME_TIERS_STANDARD), [], 'a penny product has no quantity break')
+  t.same(volumeTiers(0.13, null, VOLUME_TIERS_STANDARD).map(x => [x.quantity, x.discount_percent, x.unit_price]), [[2, 7.6, 0.12], [3, 15.3, 0.11]],
+    '0.13: whole cents turn 5% into 7.6% and 10% into 15.3%; the 15% tier would add nothing')
+})
+
+t.test('the currency decides the minor unit: no fractional yen, three decimals for dinars', async t => {
+  t.same([moneyUnit('JPY').digits, moneyUnit('USD').digits, moneyUnit('KWD').digits, moneyUnit('EUR').digits], [0, 2, 3, 2])
+  t.same(moneyUnit('not a code'), CENTS, 'an unknown code counts in cents')
+  const yen = priceSet([{ price: 1500, cost: null, quantity: 1 }, { price: 800, cost: null, quantity: 1 }], 5, 'why', 'JPY')
+  t.same([yen?.list_price, yen?.bundle_price, yen?.discount_percent], [2300, 2179, 5.2], '2300 yen at 5% is 2185, charm to 2179, whole yen')
+  t.match(yen?.explanation, /rounded down to 2179\./)
+  const yenTiers = volumeTiers(340, null, VOLUME_TIERS_STANDARD, 'JPY')
+  t.ok(yenTiers.every(x => Number.isInteger(x.unit_price)), `whole yen: ${yenTiers.map(x => x.unit_price).join(', ')}`)
+  const dinar = priceSet([{ price: 2.345, cost: null, quantity: 1 }, { price: 1.235, cost: null, quantity: 1 }], 5, 'why', 'KWD')
+  t.equal(dinar?.list_price, 3.58, 'fils add up exactly; the list is not rounded up to 3.59')
+  t.equal(dinar?.bundle_price, 3.399, '3.580 at 5% is 3.401, charm to 3.399')
+  t.match(dinar?.explanation, /3\.399/)
+  const tiny = volumeTiers(0.125, null, VOLUME_TIERS_STANDARD, 'KWD')
+  t.same(tiny.map(x => [x.quantity, x.unit_price]), [[2, 0.118], [3, 0.112], [5, 0.106]], '0.125 KWD: 5/10/15% in fils')
+  t.equal(priceSet([{ price: 1.005, cost: null, quantity: 2 }], 10, 'why', 'USD')?.list_price, 2, 'a price finer than the cent is rounded down, never up')
 })
 
 t.test('FBT sets: sum of items, null prices keep the suggested percent', async t => {
   const p = priceSet([{ price: 20, cost: 8, quantity: 1 }, { price: 9.99, cost: 4, quantity: 1 }], 10, 'why', null)
-  t.equal(p.list_price, 29.99)
-  t.ok(p.bundle_price !== null && p.bundle_price <= 29.99 * 0.9)
-  t.equal(p.currency, null)
+  t.equal(p?.list_price, 29.99)
+  t.ok(p?.bundle_price != null && p.bundle_price <= 29.99 * 0.9)
+  t.equal(p?.currency, null)
   const unknown = priceSet([{ price: null, cost: null, quantity: 1 }, { price: 5, cost: null, quantity: 1 }], 8, 'why', null)
-  t.same([unknown.list_price, unknown.bundle_price, unknown.discount_percent], [null, null, 8])
+  t.same([unknown?.list_price, unknown?.bundle_price, unknown?.discount_percent], [null, null, 8])
   const capped = priceSet([{ price: 10, cost: 9.5, quantity: 1 }, { price: 10, cost: 9.5, quantity: 1 }], 10, 'why', 'USD')
-  t.equal(capped.bundle_price, 19)
-  t.equal(capped.discount_percent, 5)
-  t.match(capped.explanation, /below its cost/)
+  t.equal(capped?.bundle_price, 19)
+  t.equal(capped?.discount_percent, 5)
+  t.match(capped?.explanation, /reduced to 5% \(19\.00\) so the bundle does not sell below its cost\./)
+})
+
+t.test('FBT sets: a known cost is a floor even when another item\'s cost is unknown', async t => {
+  const p = priceSet([{ price: 100, cost: 99, quantity: 1 }, { price: 5, cost: null, quantity: 1 }], 10, 'why', 'USD')
+  t.equal(p?.bundle_price, 99, 'never below the machine\'s known cost of 99')
+  t.match(p?.explanation, /below the cost of the items whose cost is known/)
+})
+
+t.test('FBT sets: no offer when the costs leave no room for a discount', async t => {
+  t.equal(priceSet([{ price: 10, cost: 12, quantity: 1 }, { price: 4, cost: 3, quantity: 1 }], 10, 'why', 'USD'), null, 'costs 15 above list 14')
+  t.equal(priceSet([{ price: 10, cost: 10, quantity: 1 }, { price: 4, cost: 4, quantity: 1 }], 10, 'why', 'USD'), null, 'costs equal to list')
+})
+
+t.test('FBT explanation states the discount applied when rounding changed it', async t => {
+  const p = priceSet([{ price: 0.7, cost: null, quantity: 1 }, { price: 0.54, cost: null, quantity: 1 }], 10, 'why', 'USD')
+  t.same([p?.list_price, p?.bundle_price, p?.discount_percent], [1.24, 1.09, 12.0])
+  t.equal(p?.explanation, 'why: 10% off suggested, 12% once rounded down to 1.09.')
+  const exact = priceSet([{ price: 20, cost: null, quantity: 1 }, { price: 30, cost: null, quantity: 1 }], 10, 'why', 'USD')
+  t.equal(exact?.explanation, 'why: 10% off, rounded down to 44.99.')
 })
 
 t.test('FBT discount: stronger attach, smaller discount; three items a little more', async t => {

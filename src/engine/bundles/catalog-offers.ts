@@ -42,12 +42,14 @@ function catalogPairOffers (products: readonly Product[], currency: string | nul
   for (const pair of catalogPairings(products)) {
     const anchor = products[pair.anchor]
     const addon = products[pair.addon]
+    const pricing = priceSet([anchor, addon].map(p => ({ price: p.price, cost: p.cost, quantity: 1 })), CATALOG_PAIR_DISCOUNT,
+      'Untested catalog pairing, so a standard introductory discount', currency)
+    if (!pricing) continue // its costs leave no room for a discount
     out.push({
       type: 'FBT',
       items: [bundleItem(anchor, 1), bundleItem(addon, 1)],
       stats: null,
-      pricing: priceSet([anchor, addon].map(p => ({ price: p.price, cost: p.cost, quantity: 1 })), CATALOG_PAIR_DISCOUNT,
-        'Untested catalog pairing, so a standard introductory discount', currency),
+      pricing,
       score: pair.score,
       source: 'catalog',
       reason: `Heuristic pairing from the catalog, not measured on orders: ${addon.title} shares ${pair.shared.join(', ')} with ${anchor.title}${pair.cheaperHalf ? ' and costs at most half as much, an easy add-on' : ' and is priced below it'}.`

@@ -16,7 +16,8 @@ export function anchorOrder (items: readonly number[], ingested: IngestResult, i
     a - b)
 }
 
-export function fbtBundle (c: FbtCandidate, ingested: IngestResult, mined: FrequentItemsets, currency: string | null): Unranked {
+/** The FBT bundle for a candidate; null when no discount fits its prices and costs (pricing.ts). */
+export function fbtBundle (c: FbtCandidate, ingested: IngestResult, mined: FrequentItemsets, currency: string | null): Unranked | null {
   const orders = mined.basketCount
   const ids = anchorOrder(c.items, ingested, mined.itemCounts)
   const products = ids.map(i => ingested.products[i])
@@ -26,13 +27,14 @@ export function fbtBundle (c: FbtCandidate, ingested: IngestResult, mined: Frequ
   const restTitles = rest.map(p => p.title).join(' and ')
   const chanceNote = c.items.length === 2
     ? `${times(stats.lift ?? 0)} as often as chance predicts`
-    : `in ${Math.max(0, Math.round(c.count - c.expected))} more orders than its strongest pair explains`
+    : `in ${Math.max(0, Math.round(c.count - c.expected))} more orders than its strongest split explains`
   const pricing = priceSet(
     products.map(p => ({ price: p.price, cost: p.cost, quantity: 1 })),
     fbtDiscountPercent(attach, ids.length),
     `${percent(attach)} of ${anchor.title} orders already include ${restTitles}`,
     currency
   )
+  if (!pricing) return null
   return {
     type: 'FBT',
     items: products.map(p => bundleItem(p, 1)),

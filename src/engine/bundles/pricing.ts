@@ -7,10 +7,11 @@
 // pairings have no evidence and get a standard introductory 10%.
 // VOLUME: tiers of 2, 3 and 5 units with rising discounts; products already bought in multiples by
 // many customers get gentler breaks (they would buy several anyway).
-// Every price: at most the sum of the items, rounded down only, never below the total cost when
-// costs are known (money.ts). Unknown prices: null prices, the percentage still suggested.
+// Every price: in the currency's minor unit, at most the sum of the items, rounded down only, never
+// below the known costs (money.ts); no offer when no discount fits. Unknown prices: null prices,
+// the percentage still suggested.
 import type { BundlePricing, VolumeTier } from '../types.js'
-import { discountedCents, effectivePercent, fromCents, toCents } from './money.js'
+import { costToMinor, discountedMinor, effectivePercent, formatMoney, fromMinor, moneyUnit, priceToMinor } from './money.js'
 
 export interface PricedItem {
   price: number | null
@@ -35,17 +36,25 @@ export function fbtDiscountPercent (attach: number, itemCount: number): number {
   return step.percent + (itemCount >= 3 ? 2 : 0)
 }
 
-/** Prices a set of items at a suggested discount; `why` opens the explanation. */
-export function priceSet (items: readonly PricedItem[], percent: number, why: string, currency: string | null): BundlePricing {
-  let listCents: number | null = 0
-  let costCents: number | null = 0
+/**
+ * Prices a set of items at a suggested discount; `why` opens the explanation. Null when the set has
+ * prices but no discount fits: its known costs leave no room, or the currency's minor unit is too
+ * coarse for the discount (money.ts). A bundle at its list price is no offer.
+ */
+export function priceSet (items: readonly PricedItem[], percent: number, why: string, currency: string | null): BundlePricing | null {
+  const unit = moneyUnit(currency)
+  let list: number | null = 0
+  // The floor is the cost of the items whose cost is known: an unknown cost is no reason to let the
+  // known ones be undercut.
+  let floor: number | null = null
+  let costsUnknown = 0
   for (const item of items) {
-    if (item.price === null || listCents === null) listCents = null
-    else listCents += toCents(item.price) * item.quantity
-    if (item.cost === null || costCents === null) costCents = null
-    else costCents += toCents(item.cost) * item.quantity
+    if (item.price === null || list === null) list = null
+    else list += priceToMinor(item.price, unit) * item.quantity
+    if (item.cost === null) costsUnknown++
+    else floor = (floor ?? 0) + costToMinor(item.cost, unit) * item.quantity
   }
-  if (listCents === null) {
+  if (list === null) {
     return {
       currency,
       list_price: null,
@@ -54,47 +63,58 @@ export function priceSet (items: readonly PricedItem[], percent: number, why: st
       explanation: `${why}: ${percent}% off suggested (no price in the file, so no bundle price).`
     }
   }
-  const { cents, cappedByCost } = discountedCents(listCents, percent, costCents)
-  const applied = effectivePercent(listCents, cents)
-  const explanation = cappedByCost
-    ? `${why}: ${percent}% off suggested, reduced to ${applied}% so the bundle does not sell below its cost.`
-    : `${why}: ${percent}% off, rounded down to ${formatMoney(cents)}.`
-  return { currency, list_price: fromCents(listCents), discount_percent: applied, bundle_price: fromCents(cents), explanation }
+  const priced = discountedMinor(list, percent, floor, unit)
+  if (priced === null) return null
+  const applied = effectivePercent(list, priced.minor)
+  if (applied <= 0) return null
+  const price = formatMoney(priced.minor, unit)
+  let explanation: string
+  if (priced.cappedByCost) {
+    const cost = costsUnknown === 0 ? 'its cost' : 'the cost of the items whose cost is known'
+    explanation = `${why}: ${percent}% off suggested, reduced to ${applied}% (${price}) so the bundle does not sell below ${cost}.`
+  } else if (applied === percent) {
+    explanation = `${why}: ${percent}% off, rounded down to ${price}.`
+  } else {
+    explanation = `${why}: ${percent}% off suggested, ${applied}% once rounded down to ${price}.`
+  }
+  return { currency, list_price: fromMinor(list, unit), discount_percent: applied, bundle_price: fromMinor(priced.minor, unit), explanation }
 }
 
-/** Quantity breaks for one product. Tiers whose discount the cost floor erased are left out. */
-export function volumeTiers (price: number | null, cost: number | null, schedule: ReadonlyArray<readonly [number, number]>): VolumeTier[] {
+/**
+ * Quantity breaks for one product. Tiers the cost floor erased, or whose discount the minor unit
+ * cannot express (money.ts), are left out.
+ */
+export function volumeTiers (price: number | null, cost: number | null, schedule: ReadonlyArray<readonly [number, number]>, currency: string | null = null): VolumeTier[] {
+  const unit = moneyUnit(currency)
   const tiers: VolumeTier[] = []
   for (const [quantity, percent] of schedule) {
     if (price === null) {
       tiers.push({ quantity, discount_percent: percent, unit_price: null, total_price: null })
       continue
     }
-    const unitCents = toCents(price)
-    const { cents } = discountedCents(unitCents, percent, cost === null ? null : toCents(cost))
-    const applied = effectivePercent(unitCents, cents)
+    const list = priceToMinor(price, unit)
+    const priced = discountedMinor(list, percent, cost === null ? null : costToMinor(cost, unit), unit)
+    if (priced === null) continue
+    const applied = effectivePercent(list, priced.minor)
     const previous = tiers[tiers.length - 1]
     if (applied <= 0 || (previous && previous.discount_percent >= applied)) continue
-    tiers.push({ quantity, discount_percent: applied, unit_price: fromCents(cents), total_price: fromCents(cents * quantity) })
+    tiers.push({ quantity, discount_percent: applied, unit_price: fromMinor(priced.minor, unit), total_price: fromMinor(priced.minor * quantity, unit) })
   }
   return tiers
 }
 
 export function priceVolume (price: number | null, cost: number | null, schedule: ReadonlyArray<readonly [number, number]>, why: string, currency: string | null): BundlePricing | null {
-  const tiers = volumeTiers(price, cost, schedule)
-  if (tiers.length === 0) return null // the cost leaves no room for any quantity break
+  const tiers = volumeTiers(price, cost, schedule, currency)
+  if (tiers.length === 0) return null // the cost or the minor unit leaves no room for any quantity break
   const first = tiers[0]
+  const unit = moneyUnit(currency)
   const ladder = tiers.map(t => `${t.quantity}+ units ${t.discount_percent}% off`).join(', ')
   return {
     currency,
-    list_price: price === null ? null : fromCents(toCents(price) * first.quantity),
+    list_price: price === null ? null : fromMinor(priceToMinor(price, unit) * first.quantity, unit),
     discount_percent: first.discount_percent,
     bundle_price: first.total_price,
     explanation: `${why}: ${ladder}${price === null ? ' (no price in the file, so no tier prices)' : ', unit prices rounded down'}${cost !== null ? ', never below cost' : ''}.`,
     tiers
   }
-}
-
-function formatMoney (cents: number): string {
-  return (cents / 100).toFixed(2)
 }
