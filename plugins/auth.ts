@@ -58,6 +58,16 @@ export async function shopFromSessionToken (token: string, secret: Uint8Array, a
   return dest
 }
 
+/**
+ * Whether the request reached an /api route, judged by the route it matched and never by the raw
+ * URL: the router decodes `/%61pi/…` and accepts absolute-form targets (`GET http://host/api/…`),
+ * so a test on `request.url` let those reach /api routes with no token and an empty shop.
+ */
+function isApiRoute (request: FastifyRequest): boolean {
+  const route = request.routeOptions.url
+  return route !== undefined && (route === '/api' || route.startsWith('/api/'))
+}
+
 export default fp(async function authPlugin (app: FastifyInstance) {
   const { SHOPIFY_API_SECRET: secret, SHOPIFY_API_KEY: apiKey, DEFAULT_SHOP: defaultShop } = app.config
   const mode = secret !== undefined && apiKey !== undefined ? 'shopify' : 'development'
@@ -83,7 +93,7 @@ export default fp(async function authPlugin (app: FastifyInstance) {
   }
 
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/') && request.url !== '/api') return
+    if (!isApiRoute(request)) return
     // A CORS preflight carries no credentials by design; it only learns what the real request may send.
     if (request.method === 'OPTIONS') return
     if (request.routeOptions.config?.auth === false) return

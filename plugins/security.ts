@@ -99,7 +99,7 @@ export async function registerSecurity (app: FastifyInstance, settings: Security
 
   app.addHook('onSend', async (request, reply, payload) => {
     // Swagger UI injects <style> elements at run time; only its pages get inline styles (no scripts).
-    if (request.url.startsWith('/docs') && reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DOCS_CSP)
+    if (request.routeOptions.url?.startsWith('/docs') === true && reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DOCS_CSP)
     if (!request.raw.complete && reply.statusCode >= 400) discardUnreadBody(request.raw)
     return payload
   })

@@ -23,10 +23,10 @@ export function multipartBody (files: FilePart[], fields: Record<string, string>
 
 export const multipartHeaders = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }
 
-export async function upload (app: FastifyInstance, file: FilePart | FilePart[], headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+export async function upload (app: FastifyInstance, file: FilePart | FilePart[], headers: Record<string, string> = {}, url = '/api/bundles/quick-install'): Promise<LightMyRequestResponse> {
   return await app.inject({
     method: 'POST',
-    url: '/api/bundles/quick-install',
+    url,
     payload: multipartBody(Array.isArray(file) ? file : [file]),
     headers: { ...multipartHeaders, ...headers }
   })

@@ -3,6 +3,7 @@
 import t from 'tap'
 import { SignJWT, UnsecuredJWT } from 'jose'
 import { startTestApp } from '../helpers/app.js'
+import net from 'node:net'
 import { TINY_CATALOG, upload, waitForJob } from '../helpers/http.js'
 
 const API_KEY = 'test-api-key'
@@ -57,6 +58,23 @@ t.test('every bad token answers 401', async (t) => {
   t.equal(uploadRes.statusCode, 401, 'uploads need a token too')
 })
 
+t.test('no spelling of an /api path gets past the token check', async (t) => {
+  // The router decodes percent-escapes and takes absolute-form targets: the check must follow the route.
+  for (const url of ['/%61pi/bundles/quick-install/status', '/ap%69/bundles/quick-install/status', '/api/bundles/quick-install/%73tatus', '/%61pi/bundles']) {
+    const res = await app.inject({ url })
+    t.equal(res.statusCode, 401, `${url} without a token: ${res.body}`)
+  }
+  const sneaky = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, {}, '/%61pi/bundles/quick-install')
+  t.equal(sneaky.statusCode, 401, `an upload to /%61pi/… without a token: ${sneaky.body}`)
+  const unowned = await app.db.executeSql("select count(*)::int as n from csv_uploads where shop_id = ''")
+  t.equal(unowned.rows[0].n, 0, 'no upload stored for an empty shop')
+
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = new URL(address)
+  const absolute = await rawRequest(port, `GET http://127.0.0.1:${port}/api/bundles/quick-install/status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
+  t.match(absolute, /^HTTP\/1\.1 401 /, `an absolute-form request target without a token: ${absolute.split('\r\n')[0]}`)
+})
+
 t.test('a shop form field cannot choose the shop; other shops\' jobs are not found', async (t) => {
   const mine = bearer(await token('mine.myshopify.com'))
   const res = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, mine)
@@ -82,3 +100,12 @@ t.test('the cron route takes the cron secret, not a session token', async (t) =>
   t.equal(ok.statusCode, 200, ok.body)
   t.same(ok.json(), { cleaned: 0, message: 'Marked 0 stuck jobs as FAILED' })
 })
+
+/** Sends one raw HTTP/1.1 request (for request targets inject cannot express) and returns the whole answer. */
+async function rawRequest (port: string, request: string): Promise<string> {
+  return await new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(request))
+    let answer = ''
+    socket.setEncoding('utf8').on('data', (chunk: string) => { answer += chunk }).on('end', () => resolve(answer)).on('error', reject)
+  })
+}
