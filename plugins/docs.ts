@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { UPLOAD_ROUTE } from '../src/services/upload-route.js'
 
 export default fp(async function docsPlugin (app: FastifyInstance) {
   await app.register(swagger, {
@@ -30,7 +31,7 @@ export default fp(async function docsPlugin (app: FastifyInstance) {
     // The upload is read as a stream (request.parts()), so the route declares no body to validate;
     // the document still shows the multipart form it takes.
     transform ({ schema, url }) {
-      if (url !== '/api/bundles/quick-install' || schema === undefined) return { schema, url }
+      if (url !== UPLOAD_ROUTE.url || schema === undefined) return { schema, url }
       return {
         url,
         schema: {

@@ -2,18 +2,37 @@
 // an unreachable database answers 503 with a clear message, anything else a generic 500. A 5xx never
 // carries a stack or an internal message.
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { clientAborted } from '../src/services/client-aborted.js'
-import { DatabaseUnavailableError, InvalidFileError, RequestAbortedError, RouteNotFoundError, SingleFileRequiredError, UploadTooLargeError } from '../src/errors.js'
+import { DatabaseUnavailableError, InvalidFileError, NOT_MULTIPART, RequestAbortedError, RouteNotFoundError, SingleFileRequiredError, UploadTooLargeError } from '../src/errors.js'
+import { isUploadRequest } from '../src/services/upload-route.js'
+import { validationError } from '../src/services/validation-message.js'
 
 const INTERNAL_ERROR = 'Internal server error. The failure was logged; please try again.'
 /** The errors a request ends with when the client goes away: Node's, @fastify/multipart's, and ours. */
 const ABORT_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'FST_MP_PREMATURE_CLOSE', new RequestAbortedError().code])
+/** A request body the upload route cannot read as multipart: not multipart at all, or another type over bodyLimit. */
+const NOT_MULTIPART_CODES = new Set(['FST_INVALID_MULTIPART_CONTENT_TYPE', 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_ERR_CTP_BODY_TOO_LARGE'])
 const MALFORMED_MULTIPART = 'Invalid file: the multipart body is malformed or cut off. Send one CSV file in the multipart field "file", its parts separated by the boundary that Content-Type announces and ended by the closing boundary.'
+
+/**
+ * The answer to errors Fastify meets before routing (a URL with a broken percent-escape, a path
+ * parameter over its length limit), which never reach the error handler: the same `{detail}` shape.
+ */
+export function answerFrameworkError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 500
+  if (status >= 500) {
+    request.log.error({ err: error }, 'request failed before routing')
+    void reply.code(status).send({ detail: INTERNAL_ERROR })
+    return
+  }
+  void reply.code(status).send({ detail: `Invalid URL: ${error.message}. Percent-encode special characters (a % starts an escape such as %25).` })
+}
 
 export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
   const maxUploadMb = app.config.MAX_UPLOAD_MB
+  app.setSchemaErrorFormatter(validationError)
 
   app.setErrorHandler(async function handleError (rawError: FastifyError & { detail?: unknown }, request, reply) {
     let error = rawError
@@ -23,14 +42,17 @@ export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
       // network): nothing failed in the service and nobody reads the answer, so an info line, no error.
       request.log.info({ event: 'request_aborted', shop: request.shop || undefined, reason: error.message }, 'the client closed the connection before its request arrived whole')
       error = new RequestAbortedError()
-    } else if (error.code === 'FST_REQ_FILE_TOO_LARGE' || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') error = new UploadTooLargeError(maxUploadMb)
-    else if (error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') error = new InvalidFileError()
-    else if (error.code === 'FST_FILES_LIMIT' || error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT') {
+    } else if (error.code === 'FST_REQ_FILE_TOO_LARGE') error = new UploadTooLargeError(maxUploadMb)
+    else if (isUploadRequest(request) && NOT_MULTIPART_CODES.has(error.code)) {
+      // A body that is not multipart (a raw text/csv, JSON, a form) cannot carry the file. Elsewhere
+      // these errors keep Fastify's own 413/415 and words: they are about the request, not a file.
+      error = new InvalidFileError(NOT_MULTIPART)
+    } else if (error.code === 'FST_FILES_LIMIT' || error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT') {
       error = new SingleFileRequiredError()
     } else if (error.code === 'FST_PROTO_VIOLATION' || /Unexpected end of (form|multipart data)|Multipart: Boundary not found|Malformed part header/i.test(error.message)) {
       // Busboy's words: a body cut off before its closing boundary, or not split by the boundary its
       // Content-Type announces.
-      error = Object.assign(new InvalidFileError(), { message: MALFORMED_MULTIPART })
+      error = Object.assign(new InvalidFileError(''), { message: MALFORMED_MULTIPART })
     }
 
     let status = error.statusCode ?? 500

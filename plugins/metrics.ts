@@ -4,10 +4,11 @@
 // Prometheus sums them across instances. Queue depth is read from pg-boss's table at scrape time, so
 // it is the same fleet-wide number on every instance.
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { clientAborted } from '../src/services/client-aborted.js'
+import { isUploadRequest } from '../src/services/upload-route.js'
 
 export type UploadOutcomeLabel =
   | 'accepted' // 200: stored and queued
@@ -123,7 +124,6 @@ declare module 'fastify' {
   }
 }
 
-const UPLOAD_ROUTE_URL = '/api/bundles/quick-install'
 const QUEUE_DEPTH_SQL = 'SELECT name AS queue, state::text AS state, count(*)::int AS count FROM pgboss.job GROUP BY 1, 2'
 
 export default fp(async function metricsPlugin (app: FastifyInstance) {
@@ -142,13 +142,12 @@ export default fp(async function metricsPlugin (app: FastifyInstance) {
   })
   app.decorate('metrics', metrics)
 
-  const isUpload = (request: FastifyRequest): boolean => request.method === 'POST' && request.routeOptions.url === UPLOAD_ROUTE_URL
   app.addHook('onResponse', async (request, reply) => {
-    if (isUpload(request) && !clientAborted(request.raw)) metrics.uploads.inc({ outcome: uploadOutcomeOf(reply.statusCode) })
+    if (isUploadRequest(request) && !clientAborted(request.raw)) metrics.uploads.inc({ outcome: uploadOutcomeOf(reply.statusCode) })
   })
   // A client that goes away mid-upload gets no answer; Fastify tells us here instead (once per request).
   app.addHook('onRequestAbort', async (request) => {
-    if (isUpload(request)) metrics.uploads.inc({ outcome: 'aborted' })
+    if (isUploadRequest(request)) metrics.uploads.inc({ outcome: 'aborted' })
   })
 
   app.get('/metrics', {

@@ -14,8 +14,9 @@ import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import { countAttempt } from '../src/repositories/rate-limits.js'
 import { sharedRateLimitStore, type AttemptCounter } from '../src/services/rate-limit-store.js'
+import { UPLOAD_ROUTE } from '../src/services/upload-route.js'
 
-export const UPLOAD_ROUTE = { method: 'POST', url: '/api/bundles/quick-install' } as const
+export { UPLOAD_ROUTE }
 
 export interface SecuritySettings {
   corsOrigins: string[]

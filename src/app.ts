@@ -11,7 +11,7 @@ import queuePlugin from '../plugins/queue.js'
 import workersPlugin from '../plugins/workers.js'
 import authPlugin from '../plugins/auth.js'
 import docsPlugin from '../plugins/docs.js'
-import errorHandlerPlugin from '../plugins/error-handler.js'
+import errorHandlerPlugin, { answerFrameworkError } from '../plugins/error-handler.js'
 import metricsPlugin from '../plugins/metrics.js'
 import securityPlugin from '../plugins/security.js'
 import notificationsPlugin from './notifications/plugin.js'
@@ -61,6 +61,7 @@ export function serverOptions (config: Config): FastifyServerOptions {
     // Only the listed proxies are believed, so an address a client wrote itself never becomes request.ip.
     trustProxy: trustProxyOption(config),
     return503OnClosing: true,
+    frameworkErrors: answerFrameworkError,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
     logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL }

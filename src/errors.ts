@@ -2,7 +2,9 @@
 // `{detail: ...}` with the message (or the structured `detail` some carry) and 5xx generically.
 import createError from '@fastify/error'
 
-export const InvalidFileError = createError('BUNDLES_INVALID_FILE', 'Invalid file: CSV file required', 400)
+/** No usable file part: the argument says what was missing and what to send instead. */
+export const InvalidFileError = createError<[string]>('BUNDLES_INVALID_FILE', 'Invalid file: CSV file required: %s', 400)
+export const NOT_MULTIPART = 'send it as multipart/form-data, in the field "file".'
 export const SingleFileRequiredError = createError('BUNDLES_SINGLE_FILE', 'Invalid file: send exactly one CSV file, in the multipart field "file"', 400)
 /** The file was read but cannot be used: the message (from the engine) says what was wrong and what was expected. */
 export const UnreadableFileError = createError<[string]>('BUNDLES_UNREADABLE_FILE', '%s', 400)
@@ -21,6 +23,8 @@ export const AlreadyCompletedError = createError('BUNDLES_ALREADY_COMPLETED', 'Q
 
 export const JobNotFoundError = createError('BUNDLES_JOB_NOT_FOUND', 'Job not found', 404)
 export const NoBundlesError = createError('BUNDLES_NOT_FOUND', 'No completed quick install for this shop yet', 404)
+/** `?job_id=` names an install of the shop that has no bundles (yet): the argument says which and why. */
+export const InstallNotCompletedError = createError<[string]>('BUNDLES_INSTALL_NOT_COMPLETED', '%s', 404)
 export const RouteNotFoundError = createError<[string, string]>('BUNDLES_ROUTE_NOT_FOUND', 'Not found: %s %s', 404)
 export const UnauthorizedError = createError<[string]>('BUNDLES_UNAUTHORIZED', 'Unauthorized: %s', 401)
 export const DatabaseUnavailableError = createError('BUNDLES_DATABASE_UNAVAILABLE', 'The database is unavailable right now. Please try again in a moment.', 503)

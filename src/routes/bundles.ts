@@ -9,20 +9,24 @@ import type { BundleRecommendation, CsvUpload } from '../../db/schema.js'
 import { findLatestCompleted, findShopUpload } from '../repositories/uploads.js'
 import { countUploadBundles, iterateUploadBundles, listUploadBundles, type BundleSort } from '../repositories/bundles.js'
 import { apiStatus, iso } from '../services/install-state.js'
-import { JobNotFoundError, NoBundlesError } from '../errors.js'
+import { InstallNotCompletedError, JobNotFoundError, NoBundlesError } from '../errors.js'
 import { exportColumns, exportRow } from '../services/bundle-csv.js'
 import { BundleReply, BundlesPage, errorReply } from './schemas.js'
 
 export const MAX_PAGE_SIZE = 200
+/** Far beyond any install's bundles, and keeps the row offset a small integer for the database. */
+export const MAX_PAGE = 100_000
+const SORTS = ['rank', 'score', 'count', 'lift'] as const
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const Selection = Type.Object({
   job_id: Type.Optional(Type.String({ description: 'An install of the caller\'s shop; default: the latest completed one' }))
 })
 const PageQuery = Type.Composite([Selection, Type.Object({
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 }),
   page_size: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 }),
-  sort: Type.Union([Type.Literal('rank'), Type.Literal('score'), Type.Literal('count'), Type.Literal('lift')], { default: 'rank' })
+  // A plain enum, so a wrong value is answered with the allowed ones (see validation-message.ts).
+  sort: Type.Unsafe<BundleSort>(Type.String({ enum: [...SORTS], default: 'rank' }))
 })])
 
 async function selectUpload (orm: Orm, shop: string, jobId: string | undefined): Promise<CsvUpload> {
@@ -33,6 +37,12 @@ async function selectUpload (orm: Orm, shop: string, jobId: string | undefined):
   }
   const upload = UUID.test(jobId) ? await findShopUpload(orm, shop, jobId.toLowerCase()) : undefined
   if (upload === undefined) throw new JobNotFoundError()
+  if (upload.status === 'processing') {
+    throw new InstallNotCompletedError(`Install ${upload.id} has no bundles yet: it is still processing. Poll GET /api/bundles/status/${upload.id} until it is COMPLETED.`)
+  }
+  if (upload.status === 'failed') {
+    throw new InstallNotCompletedError(`Install ${upload.id} has no bundles: it FAILED (GET /api/bundles/status/${upload.id} says why).`)
+  }
   return upload
 }
 
@@ -59,7 +69,7 @@ export default async function bundleRoutes (fastify: FastifyInstance): Promise<v
       tags: ['bundles'],
       summary: 'Bundles of the latest completed install (or of ?job_id=), paged and sorted',
       querystring: PageQuery,
-      response: { 200: BundlesPage, 400: errorReply('Invalid query'), 401: errorReply('Missing or invalid session token'), 404: errorReply('No such install, or none completed yet'), 503: errorReply('The database is unavailable') }
+      response: { 200: BundlesPage, 400: errorReply('Invalid query'), 401: errorReply('Missing or invalid session token'), 404: errorReply('No such install, none completed yet, or ?job_id= names one that is processing or failed'), 503: errorReply('The database is unavailable') }
     }
   }, async (request) => {
     const { job_id: jobId, page, page_size: pageSize, sort } = request.query
@@ -90,13 +100,13 @@ export default async function bundleRoutes (fastify: FastifyInstance): Promise<v
       response: {
         200: { description: 'CSV, streamed; cells starting with = + - @ are prefixed with \' so spreadsheets do not run them', content: { 'text/csv': { schema: { type: 'string' } } } },
         401: errorReply('Missing or invalid session token'),
-        404: errorReply('No such install, or none completed yet'),
+        404: errorReply('No such install, none completed yet, or ?job_id= names one that is processing or failed'),
         503: errorReply('The database is unavailable')
       }
     }
   }, async (request, reply) => {
     const upload = await selectUpload(app.db.orm, request.shop, request.query.job_id)
-    const csv = format({ headers: exportColumns, writeBOM: false })
+    const csv = format({ headers: exportColumns, alwaysWriteHeaders: true, writeBOM: false })
     const rows = Readable.from((async function * () {
       for await (const bundle of iterateUploadBundles(app.db.orm, upload.id)) yield exportRow(bundle)
     })())

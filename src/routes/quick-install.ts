@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import multipart from '@fastify/multipart'
 import type { Static } from '@sinclair/typebox'
 import { startQuickInstall } from '../services/start-quick-install.js'
+import { UPLOAD_ROUTE } from '../services/upload-route.js'
 import { statusShape } from '../services/install-state.js'
 import { ConflictReply, QuickInstallStarted, QuickInstallStatus, errorReply } from './schemas.js'
 
@@ -18,7 +19,7 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
     limits: { fileSize: Math.floor(config.MAX_UPLOAD_MB * MB), files: 2, fields: 10, parts: 12, fieldSize: 64 * 1024, headerPairs: 100 }
   })
 
-  app.post('/api/bundles/quick-install', {
+  app.post(UPLOAD_ROUTE.url, {
     schema: {
       tags: ['quick-install'],
       summary: 'Start a quick install from one order export (.csv or .csv.gz)',

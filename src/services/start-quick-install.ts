@@ -51,6 +51,7 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
 
   let staged: StagedUpload | null = null
   let fileName = ''
+  let otherField: string | undefined
   let gzipped = false
   let stagingStarted = false
   try {
@@ -61,18 +62,23 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
       if (part.type !== 'file') continue
       const file = part as MultipartFile
       if (file.fieldname !== 'file') {
+        otherField ??= file.fieldname
         file.file.resume()
         continue
       }
       if (stagingStarted) throw new SingleFileRequiredError()
       fileName = cleanName(file.filename ?? '')
-      if (!CSV_NAME.test(fileName)) throw new InvalidFileError()
+      if (!CSV_NAME.test(fileName)) throw new InvalidFileError(`the file name ${JSON.stringify(fileName)} does not end in .csv or .csv.gz; export the orders as CSV.`)
       gzipped = /\.gz$/i.test(fileName)
       log.info({ event: 'upload_received', file_name: fileName, gzipped }, 'quick install upload received')
       stagingStarted = true
       staged = await stageUpload(db, uploadId, file.file, gzipped, { maxUploadMb: config.MAX_UPLOAD_MB, maxInflatedMb: config.MAX_INFLATED_MB })
     }
-    if (staged === null) throw new InvalidFileError()
+    if (staged === null) {
+      throw new InvalidFileError(otherField === undefined
+        ? 'the request has no file; send one in the multipart field "file".'
+        : `the file came in the multipart field ${JSON.stringify(otherField)}; send it in the field "file".`)
+    }
     const file = staged
     log.info({ event: 'csv_validated', row_count: file.rows, format: file.inspection.format, bytes: file.bytes }, `CSV validated: ${file.rows} rows`)
 

@@ -99,6 +99,13 @@ t.test('the cron route takes the cron secret, not a session token', async (t) =>
   const ok = await app.inject({ method: 'POST', url, headers: bearer(CRON_SECRET) })
   t.equal(ok.statusCode, 200, ok.body)
   t.same(ok.json(), { cleaned: 0, message: 'Marked 0 stuck jobs as FAILED' })
+  // The upload route's words for a body it cannot read belong to the upload route only.
+  const big = await app.inject({ method: 'POST', url, headers: { ...bearer(CRON_SECRET), 'content-type': 'application/json' }, payload: JSON.stringify({ x: 'x'.repeat(2 * 1024 * 1024) }) })
+  t.equal(big.statusCode, 413, 'a body over the 1 MiB body limit')
+  t.notMatch(big.json().detail, /File too large|MB/, `not the upload's file limit: ${big.body}`)
+  const form = await app.inject({ method: 'POST', url, headers: { ...bearer(CRON_SECRET), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' })
+  t.equal(form.statusCode, 415, 'a media type no route parses')
+  t.notMatch(form.json().detail, /CSV file required/, `not the upload's words: ${form.body}`)
 })
 
 /** Sends one raw HTTP/1.1 request (for request targets inject cannot express) and returns the whole answer. */

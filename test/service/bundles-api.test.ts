@@ -44,7 +44,36 @@ t.test('the latest completed install, paged and sorted', async (t) => {
   const byJob = (await app.inject({ url: `/api/bundles?job_id=${jobId}&page_size=1`, headers: h })).json()
   t.equal(byJob.job_id, jobId)
   t.equal((await app.inject({ url: '/api/bundles?page_size=201', headers: h })).statusCode, 400, 'page_size has a maximum')
-  t.equal((await app.inject({ url: '/api/bundles?sort=price', headers: h })).statusCode, 400, 'unknown sort')
+  const unknownSort = await app.inject({ url: '/api/bundles?sort=price', headers: h })
+  t.same([unknownSort.statusCode, unknownSort.json()], [400, { detail: 'querystring/sort must be equal to one of the allowed values: "rank", "score", "count", "lift"' }],
+    'an unknown sort names the allowed ones')
+  const farPage = await app.inject({ url: '/api/bundles?page=1e20', headers: h })
+  t.same([farPage.statusCode, farPage.json()], [400, { detail: 'querystring/page must be <= 100000' }], 'a page beyond any offset the database takes is a 400, not a 500')
+  const lastPage = await app.inject({ url: '/api/bundles?page=100000&page_size=200', headers: h })
+  t.same([lastPage.statusCode, lastPage.json().bundles], [200, []], 'the highest page is merely empty')
+})
+
+t.test('?job_id= of an install that has no bundles says why, in both routes', async (t) => {
+  const other = { 'x-shop-domain': 'no-bundles-yet.myshopify.com' }
+  const failed = await upload(app, { filename: 'singles.csv', content: 'order_id,sku\n1,A\n2,B\n3,C\n' }, other)
+  const failedId: string = failed.json().job_id
+  t.equal((await waitForJob(app, failedId, other)).status, 'FAILED', 'an upload with no co-purchase fails')
+  for (const url of [`/api/bundles?job_id=${failedId}`, `/api/bundles/export.csv?job_id=${failedId}`]) {
+    const res = await app.inject({ url, headers: other })
+    t.same([res.statusCode, res.json()], [404, { detail: `Install ${failedId} has no bundles: it FAILED (GET /api/bundles/status/${failedId} says why).` }], `${url.split('?')[0]}: a failed install`)
+  }
+  await app.db.executeSql("update csv_uploads set status = 'processing', completed_at = null where id = $1", [failedId])
+  const processing = await app.inject({ url: `/api/bundles/export.csv?job_id=${failedId}`, headers: other })
+  t.equal(processing.statusCode, 404, 'a processing install')
+  t.match(processing.json().detail, /has no bundles yet: it is still processing\. Poll GET \/api\/bundles\/status\//)
+  await app.db.executeSql("update csv_uploads set status = 'failed' where id = $1", [failedId])
+})
+
+t.test('a URL the router cannot decode answers 400 in the API\'s shape', async (t) => {
+  const res = await app.inject({ url: '/api/bundles/status/%zz', headers: h })
+  t.equal(res.statusCode, 400)
+  t.match(res.json(), { detail: /^Invalid URL: .*%zz.* is not a valid url component\. Percent-encode/ })
+  t.same(Object.keys(res.json()), ['detail'], 'only {detail}, no framework fields')
 })
 
 t.test('the export has one row per bundle, items joined', async (t) => {

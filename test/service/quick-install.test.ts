@@ -105,14 +105,19 @@ t.test('design scenario 3: the status endpoint walks through its five shapes', a
 
 t.test('bad files answer 400 with what was wrong', async (t) => {
   const h = shop('bad-files')
+  const required = 'Invalid file: CSV file required: '
   const missing = await app.inject({ method: 'POST', url: '/api/bundles/quick-install', headers: h })
-  t.same([missing.statusCode, missing.json()], [400, { detail: 'Invalid file: CSV file required' }], 'not multipart at all')
+  t.same([missing.statusCode, missing.json()], [400, { detail: `${required}send it as multipart/form-data, in the field "file".` }], 'not multipart at all')
+  const rawCsv = await app.inject({ method: 'POST', url: '/api/bundles/quick-install', headers: { ...h, 'content-type': 'text/csv' }, payload: TINY_CATALOG })
+  t.same([rawCsv.statusCode, rawCsv.json()], [400, missing.json()], 'a raw text/csv body: the same, it must be multipart')
+  const bigJson = await app.inject({ method: 'POST', url: '/api/bundles/quick-install', headers: { ...h, 'content-type': 'application/json' }, payload: JSON.stringify({ csv: 'x'.repeat(2 * 1024 * 1024) }) })
+  t.same([bigJson.statusCode, bigJson.json()], [400, missing.json()], 'a JSON body over the body limit: the same, not "File too large" (the file limit is far higher)')
   const noFile = await upload(app, [], h)
-  t.same([noFile.statusCode, noFile.json()], [400, { detail: 'Invalid file: CSV file required' }], 'no file part')
+  t.same([noFile.statusCode, noFile.json()], [400, { detail: `${required}the request has no file; send one in the multipart field "file".` }], 'no file part')
   const otherField = await upload(app, { field: 'upload', filename: 'a.csv', content: TINY_CATALOG }, h)
-  t.same([otherField.statusCode, otherField.json()], [400, { detail: 'Invalid file: CSV file required' }], 'file under another field name')
+  t.same([otherField.statusCode, otherField.json()], [400, { detail: `${required}the file came in the multipart field "upload"; send it in the field "file".` }], 'file under another field name')
   const txt = await upload(app, { filename: 'orders.txt', content: TINY_CATALOG }, h)
-  t.same([txt.statusCode, txt.json()], [400, { detail: 'Invalid file: CSV file required' }], 'not a .csv name')
+  t.same([txt.statusCode, txt.json()], [400, { detail: `${required}the file name "orders.txt" does not end in .csv or .csv.gz; export the orders as CSV.` }], 'not a .csv name')
   const two = await upload(app, [{ filename: 'a.csv', content: TINY_CATALOG }, { filename: 'b.csv', content: TINY_CATALOG }], h)
   t.equal(two.statusCode, 400, 'two files')
 

@@ -133,7 +133,7 @@ t.test('the design\'s curl scenarios over plain HTTP/1 against the running serve
   t.equal(again.status, 409, 'the same shop again: cooldown')
   t.match(await again.json(), { detail: { error: 'ALREADY_COMPLETED', can_retry_in_days: 30 } })
   const bad = await fetch(`${base}/api/bundles/quick-install`, { method: 'POST', body: form('notes.txt', 'hello'), headers: { 'x-shop-domain': 'another.myshopify.com' } })
-  t.same([bad.status, await bad.json()], [400, { detail: 'Invalid file: CSV file required' }], 'a non-CSV file')
+  t.same([bad.status, await bad.json()], [400, { detail: 'Invalid file: CSV file required: the file name "notes.txt" does not end in .csv or .csv.gz; export the orders as CSV.' }], 'a non-CSV file')
   const other = await fetch(`${base}/api/bundles/quick-install`, { method: 'POST', body: form('products.csv', TINY_CATALOG), headers: { 'x-shop-domain': 'another.myshopify.com' } })
   t.equal(other.status, 200, 'another shop is independent')
 
