@@ -231,12 +231,14 @@ export class CsvScanner {
     let start = this.fieldStart
     let end = at
     let flag = 0
+    if (lastInRecord && end > start && this.buf[end - 1] === CR) end -= 1
     if (this.quoted) {
       start += 1
-      if (this.closeQuoteAt >= start) end = this.closeQuoteAt
+      // Text after the closing quote ("Frame 8" x 10" Oak") means that quote was a literal (an inch
+      // mark), not the field's end: keep the field whole, as spreadsheets do, instead of cutting it
+      // there (which made "Frame 8" of two different frames). Blanks after it are only padding.
+      if (this.closeQuoteAt >= start && isBlank(this.buf, this.closeQuoteAt + 1, end)) end = this.closeQuoteAt
       flag = this.escaped ? FIELD_QUOTED | FIELD_ESCAPED : FIELD_QUOTED
-    } else if (lastInRecord && end > start && this.buf[end - 1] === CR) {
-      end -= 1
     }
     if (end - start > MAX_FIELD_BYTES) this.tooLong('field', end - start, MAX_FIELD_BYTES)
     this.starts[n] = start
@@ -259,6 +261,11 @@ export class CsvScanner {
     throw new EngineInputError('MALFORMED_CSV',
       `A ${what} near record ${this.recordNumber + 1} is longer than ${limit / (1 << 20)} MiB (${bytes} bytes so far).${hint}`)
   }
+}
+
+function isBlank (buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buf[i] !== 0x20 && buf[i] !== 0x09) return false
+  return true
 }
 
 /** True when every field of the scanner's current record is empty or whitespace (a blank line). */

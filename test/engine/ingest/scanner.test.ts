@@ -78,6 +78,19 @@ t.test('random records survive serialise → scan in any chunking (property test
   t.equal(checked, 1200, 'all random files scanned identically')
 })
 
+t.test('a quote that is not the field\'s end (text follows it) is kept, not cut at', async t => {
+  const text = 'id,title,qty\r\n1,"Frame 8" x 10" Oak",1\r\n1,"Frame 8" x 12" Oak",1\r\n2,"Padded"  ,2\r\n3,"Plain",3\r\n'
+  for (const size of [1, 3, 7, 'random'] as const) {
+    t.same(scanAll(enc(text), ',', size, 5), [
+      ['id', 'title', 'qty'],
+      ['1', 'Frame 8" x 10" Oak"', '1'],
+      ['1', 'Frame 8" x 12" Oak"', '1'],
+      ['2', 'Padded', '2'],
+      ['3', 'Plain', '3']
+    ], `chunks of ${size}: two different frames stay two, blanks after a closing quote are padding`)
+  }
+})
+
 t.test('an unterminated quote and oversized fields are MALFORMED_CSV', async t => {
   const code = (fn: () => void): string => {
     try { fn() } catch (err) { return isEngineInputError(err) ? err.code : String(err) }
