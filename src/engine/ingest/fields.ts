@@ -27,48 +27,105 @@ export function fieldIsEmpty (s: CsvScanner, f: number): boolean {
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
 
 /**
- * The number in field f: NaN when absent, empty or not a number. Fast path for plain decimals
- * ("12", "-3", "29.99"), exact because an integer below 2^53 divided by a power of ten rounds
- * the same way as parsing the decimal text. Everything else goes through parseNumberText.
+ * The number in field f: NaN when absent, empty or not a number. Fast path on the bytes for plain
+ * decimals ("12", "-3", "29.99") and the common shop shapes: a decimal comma before one or two digits
+ * ("12,50") and a currency sign $, € or £ before or after the number ("$7.00", "12,50 €"), so a
+ * European file does not decode every price. It is exact because an integer below 2^53 divided by a
+ * power of ten rounds the same way as parsing the decimal text. Everything else goes through
+ * parseNumberText, which gives the same value for these shapes.
  */
 export function fieldNumber (s: CsvScanner, f: number): number {
   if (f < 0 || f >= s.count) return NaN
   const buf = s.buf
   let i = s.starts[f]
-  const end = s.ends[f]
+  let end = s.ends[f]
   if (i >= end) return NaN
   let neg = false
   if (buf[i] === 0x2d) { neg = true; i++ }
+  i += currencySignLength(buf, i, end)
+  end = beforeTrailingSign(buf, i, end)
   let int = 0
   let digits = 0
   let scale = -1
+  let comma = false
   for (; i < end; i++) {
     const b = buf[i]
     if (b >= 0x30 && b <= 0x39) { int = int * 10 + (b - 0x30); digits++; if (scale >= 0) scale++ } else if (b === 0x2e && scale < 0) scale = 0
-    else break
+    else if (b === 0x2c && scale < 0 && digits > 0) { scale = 0; comma = true } else break
   }
-  if (i === end && digits > 0 && digits <= 15 && scale !== 0) {
+  // A comma before three digits is a thousands separator ("1,234"): left to the text rules.
+  if (i === end && digits > 0 && digits <= 15 && scale !== 0 && !(comma && scale > 2)) {
     const v = scale > 0 ? int / POW10[scale] : int
     return neg && v !== 0 ? -v : v
   }
   return parseNumberText(fieldText(s, f))
 }
 
+/** Bytes of a currency sign $, € or £ at i (UTF-8), 0 when there is none. */
+function currencySignLength (buf: Uint8Array, i: number, end: number): number {
+  if (i >= end) return 0
+  const b = buf[i]
+  if (b === 0x24) return 1
+  if (b === 0xc2 && i + 1 < end && buf[i + 1] === 0xa3) return 2
+  if (b === 0xe2 && i + 2 < end && buf[i + 1] === 0x82 && buf[i + 2] === 0xac) return 3
+  return 0
+}
+
+/** Where the number ends when the field ends with a sign $, € or £, after a space or a no-break space; else end. */
+function beforeTrailingSign (buf: Uint8Array, from: number, end: number): number {
+  let at = end
+  if (end - from >= 1 && buf[end - 1] === 0x24) at = end - 1
+  else if (end - from >= 2 && currencySignLength(buf, end - 2, end) === 2) at = end - 2
+  else if (end - from >= 3 && currencySignLength(buf, end - 3, end) === 3) at = end - 3
+  else return end
+  if (at - from >= 1 && buf[at - 1] === 0x20) return at - 1
+  if (at - from >= 2 && buf[at - 2] === 0xc2 && buf[at - 1] === 0xa0) return at - 2
+  if (at - from >= 3 && buf[at - 3] === 0xe2 && buf[at - 2] === 0x80 && buf[at - 1] === 0xaf) return at - 3
+  return at
+}
+
 const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
 const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/
 const EURO_THOUSANDS = /^[+-]?\d{1,3}(\.\d{3})+(,\d{1,2})?$/
 const DECIMAL_COMMA = /^[+-]?\d+,\d{1,2}$/
+/** Groups of three split by a space, a no-break space (U+00A0, U+202F, U+2009) or a Swiss apostrophe. */
+const SPACE_THOUSANDS = /^[+-]?\d{1,3}([ \u00a0\u2009\u202f'\u2019]\d{3})+([.,]\d+)?$/
+const SPACE_SEPARATORS = /[ \u00a0\u2009\u202f'\u2019]/g
+/** A currency before the number: a sign ("€", "$"), a sign with a country prefix ("US$", "R$", "C$"), or letters (a code, "kr"). */
+const CURRENCY_BEFORE = /^([+-]?)\s*(\p{L}{0,3}\p{Sc}|\p{L}{2,3}\.?)\s*(?=[\d.+-])/u
+/** A currency after the number: a sign ("€") or letters (a code, "kr", "zł"). */
+const CURRENCY_AFTER = /(?<=[\d.])\s*(\p{Sc}|\p{L}{2,3}\.?)$/u
+/** Currencies merchants write as letters: ISO 4217 codes in any case, and local abbreviations. */
+const CURRENCY_WORDS = new Set([...Intl.supportedValuesOf('currency').map(c => c.toLowerCase()), 'kr', 'zł', 'kč', 'ft', 'rs', 'lei'])
+
+/** True when a currency marker is a sign, or letters that name a currency ("USD", "usd", "kr"), not any word ("pcs"). */
+function isCurrency (marker: string): boolean {
+  return /\p{Sc}/u.test(marker) || CURRENCY_WORDS.has(marker.toLowerCase().replace(/\.$/, ''))
+}
+
+/** The text without a currency before or after the number ("US$12.00", "12,50 €", "-€5", "12.00 usd"). */
+function withoutCurrency (t: string): string {
+  const before = CURRENCY_BEFORE.exec(t)
+  if (before !== null && isCurrency(before[2])) t = before[1] + t.slice(before[0].length)
+  const after = CURRENCY_AFTER.exec(t)
+  if (after !== null && isCurrency(after[1])) t = t.slice(0, after.index)
+  return t
+}
 
 /**
- * Parses a number the way merchants write them. Decided rules: a leading currency sign or a
- * trailing 3-letter currency code is ignored; commas in groups of three are thousands separators
- * ("1,234.50" = 1234.5, whatever the delimiter); a single comma before one or two digits is a
- * decimal comma ("12,50" = 12.5, as in ';'-delimited European exports); "1.234,50" = 1234.5.
+ * Parses a number the way merchants write them. Decided rules: a currency before or after the number
+ * is ignored, whether a sign ("$7", "12,50 €", "US$12", "R$ 12,00") or letters naming one (an ISO code
+ * in any case, "USD 12", "12.00 usd", or "kr", "zł", "Kč", "Ft", "Rs", "lei"; other words are not
+ * currencies, so "3 pcs" is not a number); commas in groups of three are thousands separators
+ * ("1,234.50" = 1234.5, whatever the delimiter); so are spaces, no-break spaces and apostrophes in
+ * groups of three ("1 234,56" = 1234.56, "1'234.50" = 1234.5); a single comma before one or two digits
+ * is a decimal comma ("12,50" = 12.5, as in ';'-delimited European exports); "1.234,50" = 1234.5.
  * Infinity ("1e309"), NaN, hex and anything else is not a number (NaN). "-0" is 0.
  */
 export function parseNumberText (raw: string): number {
-  let t = raw.trim().replace(/^[\p{Sc}]\s*/u, '').replace(/\s*[A-Z]{3}$/, '').trim()
+  let t = withoutCurrency(raw.trim()).trim()
   if (t === '') return NaN
+  if (SPACE_THOUSANDS.test(t)) t = t.replace(SPACE_SEPARATORS, '')
   if (THOUSANDS.test(t)) t = t.replaceAll(',', '')
   else if (EURO_THOUSANDS.test(t) && t.includes(',')) t = t.replaceAll('.', '').replace(',', '.')
   else if (DECIMAL_COMMA.test(t)) t = t.replace(',', '.')
