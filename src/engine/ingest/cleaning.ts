@@ -13,6 +13,7 @@
 // - authorized, partially_paid, paid and unknown statuses are kept; expired and failed payments count
 //   as voided; a status of "cancelled" counts like a Cancelled at date.
 // - A line with a negative or zero quantity (a return or a removed line) is dropped as `refunded`.
+// - WooCommerce writes statuses with a `wc-` prefix (`wc-cancelled`, `wc-refunded`): it is ignored.
 import type { DropReason } from '../types.js'
 
 /** Order states as small integers, stored per order in a typed array. */
@@ -30,7 +31,7 @@ const STATE_BY_STATUS = new Map<string, OrderState>([
 
 /** The state a financial/order status text puts an order in (unknown statuses are kept). */
 export function orderStateOf (status: string): OrderState {
-  return STATE_BY_STATUS.get(status.toLowerCase().replace(/[^a-z]+/g, '')) ?? OrderState.Kept
+  return STATE_BY_STATUS.get(status.trim().toLowerCase().replace(/^wc-/, '').replace(/[^a-z]+/g, '')) ?? OrderState.Kept
 }
 
 export function dropReasonOf (state: number, dropPending: boolean): DropReason | null {

@@ -65,6 +65,16 @@ t.test('non-merchandise lines: gift cards, tips, shipping protection, free lines
   t.same(r.products.map(p => p.title), ['Mug', 'Tea', 'Tip Top Socks'], 'only products of kept lines are in the dictionary')
 })
 
+t.test('WooCommerce statuses with a wc- prefix count like the plain ones', async t => {
+  const csv = 'order_id,product,quantity,price,status\n' +
+    '1,Mug,1,10,wc-cancelled\n1,Tea,1,5,wc-cancelled\n2,Mug,1,10,wc-refunded\n3,Mug,1,10,wc-failed\n' +
+    '4,Mug,1,10,wc-completed\n4,Tea,1,5,wc-completed\n5,Mug,1,10,wc-on-hold\n5,Tea,1,5,wc-on-hold\n'
+  const r = await run(csv)
+  t.same(r.summary.lines_dropped, { cancelled: 2, refunded: 1, voided: 1 }, 'wc-cancelled, wc-refunded and wc-failed orders are dropped')
+  t.equal(r.summary.orders_used, 2, 'wc-completed and wc-on-hold (pending) orders are kept')
+  t.equal((await run(csv, { dropPending: true })).summary.lines_dropped.pending, 2, 'wc-on-hold is pending')
+})
+
 t.test('Shopify variants roll up to products only when the lines really show variants', async t => {
   t.same(rollUpVariants([
     { name: 'Crew Tee - S', sku: 'TEE-S' }, { name: 'Crew Tee - M', sku: 'TEE-M' }, // two sizes, one SKU stem
