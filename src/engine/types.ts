@@ -39,6 +39,7 @@ export type DropReason =
   | 'gift_card'
   | 'tip'
   | 'shipping_protection'
+  | 'fee' // postage, carriage, bank or marketplace charges, manual adjustments written as order lines
   | 'free_item'
   | 'duplicate_line' // same product again in one order (kept once; quantities summed)
   | 'inactive_product' // catalogs: draft/archived products

@@ -119,6 +119,7 @@ const DROP_LABELS: Record<string, string> = {
   gift_card: 'gift cards',
   tip: 'tips',
   shipping_protection: 'shipping protection',
+  fee: 'postage, fees and adjustments',
   free_item: 'free items',
   duplicate_line: 'repeats of a product within an order (merged)',
   inactive_product: 'draft or archived products',

@@ -44,10 +44,32 @@ export function dropReasonOf (state: number, dropPending: boolean): DropReason |
   }
 }
 
-const GIFT_CARD = /\b(e-?)?gift\s*-?\s*cards?\b|\bgiftcards?\b|\bgift\s+certificates?\b|\bgift\s+vouchers?\b/i
-const TIP = /^(tips?|gratuity|(add\s+an?|driver|staff|team|delivery)\s+tips?)(\s*[-(:].*)?$/i
-const PROTECTION = /\b(shipping|package|parcel|delivery|order|shipment)\s+(protection|insurance|guarantee)\b|\binsurance\b|^route\b|\broute\s+(protection|package|shipping)\b/i
-const FREE_SAMPLE = /\bfree\b.*\bsamples?\b|\bsamples?\b.*\bfree\b|\bfree\s+gift\b/i
+// Non-merchandise is judged by narrow patterns on each name (title, line name): a name that merely
+// mentions a gift card, a tip, Route or a free gift is a product ("Gift Card Holder", "Route 66 Mug",
+// "Gluten Free Gift Basket"). A $0 line is free whatever its name (judged per line by price).
+
+/** What a gift card is called, in English and the languages of the larger European shops. */
+const GIFT_CARD_TERM = String.raw`(?:e-?\s?)?gift\s*-?\s*cards?|gift\s+certificates?|gift\s+vouchers?|\p{L}*gutscheine?|geschenkkarten?|` +
+  String.raw`(?:cartes?|ch[eè]ques?|bons?)[-\s]cadeaux?|tarjetas?\s+(?:de\s+)?regalo|vales?\s+(?:de\s+)?regalo|buon[oi]\s+regalo|` +
+  String.raw`cadeaukaart(?:en)?|cadeaubon(?:nen)?|presentkort|gavekort|(?:cart[aã]o|vale)[-\s]presente`
+/** The gift card itself: not a product named after one ("Gift Card Holder", "Wallet for Gift Cards"). */
+const GIFT_CARD = new RegExp(String.raw`(?<!\p{L})(?<!\bfor\s+(?:an?\s+|the\s+|your\s+)?)(?:${GIFT_CARD_TERM})(?![ \t]*\p{L}|-\p{L})`, 'iu')
+/** A tip named as one: "Tip", "Add a tip", "Driver tip", "Tip for driver", "Tip - 15%", "Gratuity ($5)". */
+const TIP = /^(?:(?:add\s+an?|driver|staff|team|delivery|courier)\s+)?(?:tips?|gratuity)(?:\s+(?:for|to)\s+(?:the\s+|your\s+|our\s+)?(?:driver|courier|rider|staff|team|crew|store|shop|us))?(?:\s*[-–:]?\s*\(?\s*\p{Sc}?\s*\d+(?:[.,]\d+)?\s*%?\s*\)?)?$/iu
+/** Shipping protection and insurance; Route (the app) only as "Route" alone or "Route protection/package/shipping". */
+const PROTECTION = /\b(shipping|package|parcel|delivery|order|shipment)\s+(protection|insurance|guarantee)\b|\binsurance\b|^route\+?$|\broute\+?\s+(protection|package|shipping|insurance)\b/i
+/**
+ * Postage, fees and bookkeeping that some stores export as order lines (as in the UCI Online Retail
+ * data: POSTAGE, DOTCOM POSTAGE, CARRIAGE, Bank Charges, AMAZON FEE, Manual). Whole names only:
+ * "Postage Stamp Print" and "Shipping Box" are products.
+ */
+const FEE = /^(?:(?:dotcom\s+)?postage(?:\s*(?:&|and)\s*packing)?|p\s*&\s*p|carriage|shipping(?:\s*(?:&|and)\s*handling)?(?:\s+(?:fee|charges?|costs?))?|(?:delivery|handling)\s+(?:fee|charges?)|bank\s+charges?|(?:amazon|ebay|etsy|marketplace|paypal|transaction|payment)\s*fees?|manual|adjust(?:ment)?\s+bad\s+debt)$/i
+/**
+ * A free gift or sample named as such: "free" starts the name or follows a separator ("Free Sample
+ * Pack", "Soap - Free Sample", "[FREE GIFT] Tote", "Sample (free)"). "Gluten Free Gift Basket" and
+ * "Dairy-Free Sample Box" are paid products whose "free" describes them.
+ */
+const FREE_ITEM = /(?:^|[([]\s*|[:,|+/]\s*|\s[-–—]\s+)free\s+(?:gifts?|samples?)\b|\b(?:gifts?|samples?)\s*(?:[([]|\s[-–—])\s*free\b/i
 const PROTECTION_VENDORS = new Set(['route', 'navidium', 'corso', 'seel'])
 
 export interface LineLabels {
@@ -62,16 +84,20 @@ export interface LineLabels {
 
 /**
  * Why a product or line is not merchandise, from its names alone (gift card, tip, shipping
- * protection, free sample), or null when it is merchandise. $0 lines are judged per line by price.
+ * protection, postage and fees, free sample), or null when it is merchandise. $0 lines are judged
+ * per line by price.
  */
 export function nonMerchandiseReason (l: LineLabels): DropReason | null {
-  const names = l.lineName !== undefined && l.lineName !== l.title ? `${l.title}\n${l.lineName}` : l.title
-  const type = l.type ?? ''
+  const title = l.title.trim()
+  const names = l.lineName !== undefined && l.lineName.trim() !== title ? [title, l.lineName.trim()] : [title]
+  const type = (l.type ?? '').trim()
   const vendor = (l.vendor ?? '').toLowerCase().trim()
-  if (l.giftCardFlag === true || GIFT_CARD.test(names) || /^gift\s*cards?$/i.test(type)) return 'gift_card'
-  if (TIP.test(l.title.trim()) || /^tips?$/i.test(type)) return 'tip'
-  if (PROTECTION.test(names) || /^(insurance|shipping protection)$/i.test(type) || PROTECTION_VENDORS.has(vendor)) return 'shipping_protection'
-  if (FREE_SAMPLE.test(names)) return 'free_item'
+  const any = (rule: RegExp): boolean => names.some(n => rule.test(n))
+  if (l.giftCardFlag === true || any(GIFT_CARD) || /^gift\s*cards?$/i.test(type)) return 'gift_card'
+  if (TIP.test(title) || /^tips?$/i.test(type)) return 'tip'
+  if (any(PROTECTION) || /^(insurance|shipping protection)$/i.test(type) || PROTECTION_VENDORS.has(vendor)) return 'shipping_protection'
+  if (any(FEE)) return 'fee'
+  if (any(FREE_ITEM)) return 'free_item'
   return null
 }
 

@@ -75,6 +75,55 @@ t.test('WooCommerce statuses with a wc- prefix count like the plain ones', async
   t.equal((await run(csv, { dropPending: true })).summary.lines_dropped.pending, 2, 'wc-on-hold is pending')
 })
 
+t.test('paid products whose names mention Route, a free gift or sample, a gift card or a tip are merchandise', async t => {
+  const paid = ['Route 66 Coffee Mug', 'Gluten Free Gift Basket', 'Plastic Free Gift Set', 'Dairy Free Sample Box', 'Dairy-Free Sample Box',
+    'Gift Card Holder - Leather', 'Leather Gift Card Holder', 'Wallet for Gift Cards', 'Tip (Replacement) for Pen', 'Postage Stamp Print',
+    'Shipping Box', 'Manual Coffee Grinder']
+  let csv = 'order_id,product,quantity,price\n'
+  paid.forEach((name, i) => { csv += `1,"${name}",1,${14 + i}.00\n2,"${name}",1,${14 + i}.00\n` })
+  const r = await run(csv)
+  t.same(r.summary.lines_dropped, {}, 'no line dropped')
+  t.same(r.products.map(p => p.title), paid, 'every one is a product')
+
+  const catalog = await run('product_id,name,price\n' + paid.map((name, i) => `p${i},"${name}",${14 + i}.00`).join('\n') + '\n')
+  t.same(catalog.products.map(p => p.title), paid, 'the catalog path keeps them too')
+})
+
+t.test('gift cards, tips, Route protection and free gifts named as such are still left out', async t => {
+  const names: Array<[string, string]> = [
+    ['Gift Card', 'gift_card'], ['Gift Card - $25', 'gift_card'], ['$50 Gift Card', 'gift_card'], ['E-Gift Card', 'gift_card'], ['Gift Certificate', 'gift_card'],
+    ['Gift Voucher', 'gift_card'], ['Geschenkgutschein', 'gift_card'], ['Gutschein 50 €', 'gift_card'], ['Carte-cadeau', 'gift_card'],
+    ['Tarjeta de regalo', 'gift_card'], ['Buono regalo', 'gift_card'],
+    ['Tip', 'tip'], ['Tip for driver', 'tip'], ['Add a tip', 'tip'], ['Tip - 15%', 'tip'],
+    ['Route', 'shipping_protection'], ['Route Package Protection', 'shipping_protection'], ['Route Protection', 'shipping_protection'],
+    ['Free Gift', 'free_item'], ['Lavender Soap - Free Sample', 'free_item'], ['[FREE GIFT] Tote Bag', 'free_item'], ['Sample (free)', 'free_item']
+  ]
+  let csv = 'order_id,product,quantity,price\n1,Mug,1,10\n'
+  for (const [name] of names) csv += `1,"${name}",1,5\n`
+  const r = await run(csv)
+  t.same(r.products.map(p => p.title), ['Mug'], 'only the mug is a product')
+  const expected: Record<string, number> = {}
+  for (const [, reason] of names) expected[reason] = (expected[reason] ?? 0) + 1
+  t.same(r.summary.lines_dropped, expected, 'each counted under its reason')
+})
+
+t.test('postage, fee and adjustment lines (as in the Online Retail data) are dropped and counted as fee', async t => {
+  const csv = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice\n' +
+    '536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55\n' +
+    '536365,POST,POSTAGE,3,12/1/2010 8:26,18.00\n' +
+    '536366,85123A,WHITE HANGING HEART,6,12/1/2010 8:28,2.55\n' +
+    '536366,DOT,DOTCOM POSTAGE,1,12/1/2010 8:28,569.77\n' +
+    '536366,C2,CARRIAGE,1,12/1/2010 8:28,50.00\n' +
+    '536367,BANK CHARGES,Bank Charges,1,12/1/2010 8:30,15.00\n' +
+    '536367,AMAZONFEE,AMAZON FEE,1,12/1/2010 8:30,1.00\n' +
+    '536367,M,Manual,1,12/1/2010 8:30,0.85\n' +
+    '536367,71053,WHITE METAL LANTERN,6,12/1/2010 8:30,3.39\n' +
+    '536368,S1,Shipping,1,12/1/2010 8:31,4.95\n536368,71053,WHITE METAL LANTERN,1,12/1/2010 8:31,3.39\n'
+  const r = await run(csv)
+  t.same(r.summary.lines_dropped, { fee: 7 }, 'seven fee lines, nothing else dropped')
+  t.same(r.products.map(p => p.title), ['WHITE HANGING HEART', 'WHITE METAL LANTERN'], 'only the merchandise is a product')
+})
+
 t.test('Shopify variants roll up to products only when the lines really show variants', async t => {
   t.same(rollUpVariants([
     { name: 'Crew Tee - S', sku: 'TEE-S' }, { name: 'Crew Tee - M', sku: 'TEE-M' }, // two sizes, one SKU stem
