@@ -2,6 +2,7 @@
 // Shopify writes one row per variant (product fields only on the first) plus rows that only add
 // an image; rows are grouped by Handle. Draft/archived products, gift cards and other
 // non-merchandise are left out and counted.
+import { EngineInputError } from '../errors.js'
 import type { DropReason, Product } from '../types.js'
 import { isTruthy, nonMerchandiseReason } from './cleaning.js'
 import { fieldIsEmpty, fieldNumber, fieldText } from './fields.js'
@@ -26,6 +27,8 @@ interface Draft {
 }
 
 const INACTIVE = new Set(['draft', 'archived', 'inactive', 'disabled', 'hidden', 'deleted'])
+/** Shopify's order names ("#1001"): no product is called that. */
+const ORDER_NAME = /^#\s?\d+$/
 
 export class CatalogCollector {
   private readonly drafts = new Map<string, Draft>()
@@ -83,6 +86,7 @@ export class CatalogCollector {
   }
 
   finish (): Product[] {
+    this.refuseOrderLines()
     const products: Product[] = []
     const dropped = this.counts.lines_dropped
     for (const d of this.drafts.values()) {
@@ -97,5 +101,20 @@ export class CatalogCollector {
       })
     }
     return products
+  }
+
+  /**
+   * Order lines whose columns were not recognised as such ("name,createdAt,productId,quantity", where
+   * `name` is the order) read as a catalog of products called "#1001": refuse them with what to rename.
+   */
+  private refuseOrderLines (): void {
+    let orderNames = 0
+    for (const d of this.drafts.values()) if (ORDER_NAME.test(d.title)) orderNames++
+    if (orderNames < 3 || orderNames * 2 <= this.drafts.size) return
+    const examples = [...new Set([...this.drafts.values()].map(d => d.title).filter(t => ORDER_NAME.test(t)))].slice(0, 3)
+    throw new EngineInputError('UNRECOGNISED_FORMAT',
+      `The file was read as a product catalog, but its product names are order numbers (${examples.join(', ')}${orderNames > 3 ? ', …' : ''}): it looks like order lines. ` +
+      'Name the order column order_id (or order_number) and the product column product_id or product_title, and upload it again.',
+      { format: 'generic-catalog', order_names: orderNames, products: this.drafts.size })
   }
 }

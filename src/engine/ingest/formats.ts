@@ -29,6 +29,11 @@ const CATALOG_KEY = ['productid', 'id', 'sku', 'handle', 'productcode', 'itemid'
 const CATALOG_TITLE = ['name', 'title', 'productname', 'producttitle', 'description', 'product', 'item', 'itemname']
 /** Names only the Shopify GraphQL layout uses (camelCase fields of an order line). */
 const GRAPHQL_SIGNALS = ['lineitemquantity', 'displayfinancialstatus', 'originalunitprice', 'isgiftcard', 'lineitemid']
+/**
+ * GraphQL's product title fields, spelled exactly so (camelCase). Beside a `name` column they show a
+ * GraphQL order-line file: the product has its own title column, so `name` is the order's (#1001).
+ */
+const GRAPHQL_LINE_TITLES = ['productTitle', 'variantTitle']
 
 /** Column index per role; -1 when the file has no such column. */
 export interface OrderLayout {
@@ -96,7 +101,9 @@ export const KIND_OF: Record<FormatName, InputKind> = {
 
 class ColumnIndex {
   private readonly first = new Map<string, number>()
+  private readonly exact: Set<string>
   constructor (columns: string[]) {
+    this.exact = new Set(columns.map(c => c.trim()))
     columns.forEach((c, i) => {
       const n = normaliseColumnName(c)
       if (n !== '' && !this.first.has(n)) this.first.set(n, i)
@@ -104,6 +111,9 @@ class ColumnIndex {
   }
 
   has (name: string): boolean { return this.first.has(name) }
+
+  /** True when a column is spelled exactly so (case and punctuation included). */
+  hasExactly (name: string): boolean { return this.exact.has(name) }
 
   /** Index of the first present synonym, skipping columns already given another role. */
   find (synonyms: string[], taken: Set<number> = new Set()): number {
@@ -125,7 +135,8 @@ export function detectLayout (columns: string[]): Layout | null {
 }
 
 function detectShopifyOrders (ix: ColumnIndex): OrderLayout | null {
-  if (!ix.has('name') || !ix.has('lineitemname') || GRAPHQL_SIGNALS.slice(1).some(s => ix.has(s)) || ix.has('productid')) return null
+  if (!ix.has('name') || !ix.has('lineitemname') || GRAPHQL_SIGNALS.slice(1).some(s => ix.has(s)) || ix.has('productid') ||
+    GRAPHQL_LINE_TITLES.some(s => ix.hasExactly(s))) return null
   return {
     kind: 'orders',
     format: 'shopify-orders',
@@ -148,7 +159,7 @@ function detectShopifyOrders (ix: ColumnIndex): OrderLayout | null {
 }
 
 function detectOrderLines (ix: ColumnIndex): OrderLayout | null {
-  const graphql = GRAPHQL_SIGNALS.some(s => ix.has(s))
+  const graphql = GRAPHQL_SIGNALS.some(s => ix.has(s)) || (ix.has('name') && GRAPHQL_LINE_TITLES.some(s => ix.hasExactly(s)))
   const taken = new Set<number>()
   const claim = (synonyms: string[]): number => {
     const i = ix.find(synonyms, taken)

@@ -177,6 +177,31 @@ t.test('generic catalog, including the 2-line example', async t => {
   t.equal(full.summary.lines_dropped.gift_card, 1)
 })
 
+t.test('GraphQL order lines with camelCase columns but none of the GraphQL-only names are orders, not a catalog', async t => {
+  const csv = 'name,createdAt,productId,productTitle,quantity\n' +
+    '#1001,2025-01-01,gid://shopify/Product/1,Mug,1\n#1001,2025-01-01,gid://shopify/Product/2,Tea,2\n#1002,2025-01-02,gid://shopify/Product/1,Mug,1\n'
+  const r = await run(csv)
+  t.equal(r.kind, 'orders', 'read as orders')
+  t.equal(r.format, 'shopify-graphql', '`name` beside a productTitle column is the order name')
+  t.same(r.products.map(p => [p.key, p.title]), [['gid://shopify/Product/1', 'Mug'], ['gid://shopify/Product/2', 'Tea']], 'products are titled by productTitle, not "#1001"')
+  t.same(basketsByTitle(r), ['Mug×1 | Tea×2', 'Mug×1'], 'one basket per order name')
+  t.equal((await run('name,variantTitle,variantId,quantity\n#1,S,v1,1\n#1,M,v2,1\n')).kind, 'orders', 'variantTitle shows it too')
+  t.equal((await run('productId,name,price\np1,Mug,12\n')).kind, 'catalog', 'a camelCase catalog without a product title column stays a catalog')
+})
+
+t.test('a "catalog" whose product names are order numbers is refused with what to rename', async t => {
+  const csv = 'name,createdAt,productId,quantity\n#1001,2025-01-01,p1,1\n#1001,2025-01-01,p2,1\n#1002,2025-01-02,p3,1\n#1003,2025-01-02,p4,1\n'
+  try {
+    await run(csv)
+    t.fail('expected UNRECOGNISED_FORMAT')
+  } catch (err) {
+    t.match(err, { code: 'UNRECOGNISED_FORMAT' }, 'refused as unrecognised')
+    t.match((err as Error).message, /product names are order numbers \(#1001, #1002, #1003, …\).*order_id/, 'the message names examples and the column to rename')
+  }
+  const numbered = await run('product_id,name\np1,#1 Dad Mug\np2,#5\np3,Tea\n')
+  t.equal(numbered.products.length, 3, 'a catalog with a few "#" titles is still a catalog')
+})
+
 t.test('generic order lines without a quantity column (groceries)', async t => {
   const r = await run(readFileSync(join(BASKETS, 'groceries-order-lines.csv')))
   t.equal(r.format, 'generic-orders')
