@@ -13,7 +13,7 @@ const CANDIDATE_DELIMITERS = [',', ';', '\t']
 
 export interface HeaderAnalysis extends HeaderInspection {
   layout: Layout
-  /** Records before the first data row: the header, plus Excel's "sep=;" line when present. */
+  /** Records before the first data row: the header, plus Excel's "sep=;" line and blank lines before it. */
   leadingRecords: number
   /** Byte offset (from the start of `bytes`) just past the header row's line end. */
   headerEnd: number
@@ -29,6 +29,15 @@ export function findLineEnd (bytes: Uint8Array, from: number): number {
     else if (b === LF && !inQuotes) return i
   }
   return -1
+}
+
+/** True when bytes[start..end) hold only spaces, tabs and CR: a blank line. */
+export function isBlankLine (bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false
+  }
+  return true
 }
 
 /** Splits one header line (no newline) on `delimiter`, honouring quotes; names are trimmed. */
@@ -68,13 +77,24 @@ export function analyzeHeader (bytes: Uint8Array, complete: boolean): HeaderAnal
   let lineStart = 0
   let lineEnd = findLineEnd(bytes, 0)
   let leadingRecords = 1
+  // Blank lines before the first line (a spreadsheet's empty first row) are skipped; the scanner
+  // still sees each as a record, so they count as leading records.
+  const skipBlankLines = (): void => {
+    while (lineEnd !== -1 && isBlankLine(bytes, lineStart, lineEnd)) {
+      lineStart = lineEnd + 1
+      lineEnd = findLineEnd(bytes, lineStart)
+      leadingRecords++
+    }
+  }
+  skipBlankLines()
   let line = decodeLine(bytes, lineStart, lineEnd, complete)
   const forced = excelSepDelimiter(line)
   if (forced !== null) {
     // Excel's hint line: the delimiter is given, the header follows.
     lineStart = lineEnd + 1
     lineEnd = findLineEnd(bytes, lineStart)
-    leadingRecords = 2
+    leadingRecords++
+    skipBlankLines()
     line = decodeLine(bytes, lineStart, lineEnd, complete)
   }
   const headerEnd = lineEnd === -1 ? bytes.length : lineEnd + 1

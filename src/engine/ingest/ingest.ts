@@ -14,14 +14,21 @@ import { bomLength } from './sniff.js'
 
 const QUOTE = 0x22
 const LF = 0x0a
+const BOM = [0xef, 0xbb, 0xbf]
 
-/** Collects the first bytes of a file until its header row (and Excel's "sep=" line) is complete. */
+/**
+ * Collects the first bytes of a file until its header row (and Excel's "sep=" line) is complete.
+ * Blank lines before them (and a BOM) do not count as lines, as in analyzeHeader.
+ */
 class HeadBuffer {
   bytes = new Uint8Array(4096)
   length = 0
   private scanned = 0
   private inQuotes = false
-  private lineEnds = 0
+  private lineStart = 0
+  /** The current line has a byte other than blanks (space, tab, CR, a BOM at the file's start). */
+  private content = false
+  private lines = 0
   private firstLineIsSep = false
 
   add (chunk: Uint8Array): void {
@@ -39,14 +46,23 @@ class HeadBuffer {
     const b = this.bytes
     for (let i = this.scanned; i < this.length; i++) {
       const c = b[i]
-      if (c === QUOTE) this.inQuotes = !this.inQuotes
-      else if (c === LF && !this.inQuotes) {
-        this.lineEnds++
-        if (this.lineEnds === 1) {
-          this.firstLineIsSep = i <= MAX_SEP_LINE_BYTES &&
-            excelSepDelimiter(Buffer.from(b.buffer, b.byteOffset, i).toString('utf8')) !== null
+      if (c === QUOTE) {
+        this.inQuotes = !this.inQuotes
+        this.content = true
+      } else if (c === LF && !this.inQuotes) {
+        if (this.content) {
+          this.lines++
+          if (this.lines === 1) {
+            const start = this.lineStart
+            this.firstLineIsSep = i - start <= MAX_SEP_LINE_BYTES &&
+              excelSepDelimiter(Buffer.from(b.buffer, b.byteOffset + start, i - start).toString('utf8')) !== null
+          }
+          if (this.lines >= (this.firstLineIsSep ? 2 : 1)) { this.scanned = i + 1; return true }
         }
-        if (this.lineEnds >= (this.firstLineIsSep ? 2 : 1)) { this.scanned = i + 1; return true }
+        this.content = false
+        this.lineStart = i + 1
+      } else if (!this.content && c !== 0x20 && c !== 0x09 && c !== 0x0d && !(i < 3 && c === BOM[i])) {
+        this.content = true
       }
     }
     this.scanned = this.length

@@ -2,8 +2,8 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { isEngineInputError } from '../../../src/engine/errors.js'
-import { inspectHeader } from '../../../src/engine/ingest/index.js'
-import { enc, REAL } from './helpers.js'
+import { ingest, inspectHeader } from '../../../src/engine/ingest/index.js'
+import { basketsByTitle, enc, REAL, sourceOf } from './helpers.js'
 
 function codeOf (fn: () => unknown): string {
   try { fn() } catch (err) { return isEngineInputError(err) ? err.code : `not an EngineInputError: ${String(err)}` }
@@ -61,6 +61,26 @@ t.test('EMPTY_FILE: no bytes, only whitespace, header without data', async t => 
   t.equal(codeOf(() => inspectHeader(enc('order_id,product_id,quantity\n'))), 'EMPTY_FILE')
   t.equal(codeOf(() => inspectHeader(enc('order_id,product_id,quantity'))), 'EMPTY_FILE')
   t.equal(codeOf(() => inspectHeader(enc('order_id,product_id,quantity\r\n\r\n,,\r\n'))), 'EMPTY_FILE')
+})
+
+t.test('blank lines before the header are skipped, not read as an empty file', async t => {
+  const rows = 'order_id,sku,quantity\r\n1,A,1\r\n1,B,2\r\n'
+  const files: Array<[string, string | Uint8Array]> = [
+    ['a blank first line', '\n' + rows],
+    ['blank lines with spaces, tabs and CRs', ' \r\n\t\n\r\n' + rows],
+    ['a BOM, then a blank line', new Uint8Array([0xef, 0xbb, 0xbf, ...enc('\r\n' + rows)])],
+    ["a blank line around Excel's sep= line", '\nsep=;\n\n' + rows.replaceAll(',', ';')]
+  ]
+  for (const [label, text] of files) {
+    const bytes = typeof text === 'string' ? enc(text) : text
+    t.same(inspectHeader(bytes).columns, ['order_id', 'sku', 'quantity'], `${label}: the header is found`)
+    for (const size of [1, 3, 'random', 1 << 16] as const) {
+      const r = await ingest(sourceOf(bytes, size))
+      t.equal(r.summary.rows_read, 2, `${label}, chunks of ${size}: the header is not a data row`)
+      t.same(basketsByTitle(r), ['A×1 | B×2'], `${label}, chunks of ${size}: baskets`)
+    }
+  }
+  t.equal(codeOf(() => inspectHeader(enc('\n\norder_id,sku\n'))), 'EMPTY_FILE', 'blank lines and a header without data are still an empty file')
 })
 
 t.test('NOT_TEXT: binary magic, NUL bytes, invalid UTF-8, UTF-16', async t => {
