@@ -1,11 +1,14 @@
 // Order-line files (Shopify orders export, Shopify GraphQL lines, generic order lines) into baskets.
-// While streaming, each row becomes one line in flat typed arrays (order id, line key, quantity,
-// price); order-level fields (status, cancelled, date) are kept per order, so fields that Shopify
-// writes only on an order's first row apply to all its rows, even when an order's rows are not
-// contiguous. At the end line keys are resolved to products (variants rolled up), the cleaning
-// rules applied, and the kept orders packed into CSR arrays.
+// While streaming, each row becomes one line in flat typed arrays (order id, line key, signed
+// quantity, price, flags); order-level fields (status, cancelled, date, currency) are kept per order,
+// read from every row as soon as its order id is known (before the row may be skipped), so fields that
+// Shopify writes only on an order's first row apply to all its rows, even when an order's rows are not
+// contiguous. A row's own status is its line's. At the end line keys are resolved to products
+// (variants rolled up), returns netted against sales, the cleaning rules applied, and the kept orders
+// packed into CSR arrays.
 import { EngineInputError } from '../errors.js'
 import type { DropReason, Product } from '../types.js'
+import { CancelledCells } from './cancelled.js'
 import { dropReasonOf, nonMerchandiseReason, OrderState, orderStateOf } from './cleaning.js'
 import { OrderCurrencies } from './currency.js'
 import { fieldDate, fieldIsEmpty, fieldIsTrue, fieldNumber, fieldText } from './fields.js'
@@ -23,7 +26,12 @@ const KEY_SKU = 3
 const KEY_TITLE = 4
 const KEY_LINE_NAME = 5
 
+/** Line flag bits: the gift card column; a sale line that stays in its basket (set in finish). */
 const LINE_GIFT_CARD = 1
+const LINE_KEPT_SALE = 2
+/** The line's own status (an OrderState + 1) in bits 2..4; 0 when the row had none and takes its order's. */
+const LINE_STATE_SHIFT = 2
+const LINE_STATE_MASK = 7 << LINE_STATE_SHIFT
 const MAX_QUANTITY = 1_000_000
 const MAX_SKUS_PER_PRODUCT = 1000
 
@@ -106,6 +114,9 @@ export class OrderLinesCollector {
   private previousOrder = -1
   private readonly statuses = new ByteInterner()
   private readonly stateOfStatus: number[] = []
+  private previousStatus = -1
+  /** Null when the file has no cancelled column. */
+  private readonly cancelledCells: CancelledCells | null
   /** Null when the file has no currency column. */
   private readonly currencies: OrderCurrencies | null
 
@@ -121,6 +132,7 @@ export class OrderLinesCollector {
       : [KEY_PRODUCT_ID, L.productId, KEY_VARIANT_ID, L.variantId, KEY_SKU, L.sku, KEY_TITLE, L.title, KEY_LINE_NAME, L.lineName]
     this.keyChain = chain.filter((_, i) => i % 2 === 1 ? chain[i] >= 0 : chain[i + 1] >= 0)
     this.currencies = L.currency >= 0 ? new OrderCurrencies(L.currency) : null
+    this.cancelledCells = L.cancelled >= 0 ? new CancelledCells() : null
   }
 
   row (s: CsvScanner): void {
@@ -133,6 +145,10 @@ export class OrderLinesCollector {
       return
     }
     counts.rows_read++
+    // Order-level fields first: in a Shopify export they are only on an order's first row, which may
+    // be a row skipped below (a removed line, an unreadable number).
+    const order = this.orderOf(s)
+    const lineState = this.readOrderFields(s, order)
 
     // The product: the first non-empty of the layout's product columns.
     const chain = this.keyChain
@@ -142,38 +158,49 @@ export class OrderLinesCollector {
     const tag = chain[k]
     const keyField = chain[k + 1]
 
+    // Quantities are signed: a return (-1) is netted against the same product's sale in finish.
     let quantity = 1
     if (!fieldIsEmpty(s, L.quantity)) {
       const q = fieldNumber(s, L.quantity)
-      if (Number.isNaN(q) || q > MAX_QUANTITY) { bump(counts.rows_skipped, 'bad_quantity'); return }
-      if (q <= 0) { bump(counts.lines_dropped, 'refunded'); return }
-      quantity = Math.max(1, Math.round(q))
+      if (Number.isNaN(q) || q > MAX_QUANTITY || q < -MAX_QUANTITY) { bump(counts.rows_skipped, 'bad_quantity'); return }
+      quantity = q > 0 ? Math.max(1, Math.round(q)) : q < 0 ? Math.min(-1, Math.round(q)) : 0
     }
+    // A return's price is not read: it sets no product price, so it cannot make the row unreadable.
     let price = NaN
-    if (!fieldIsEmpty(s, L.price)) {
+    if (quantity > 0 && !fieldIsEmpty(s, L.price)) {
       // "-0" equals 0 (and is not < 0), so it is a free line like "0": dropped as free_item, not skipped as bad_price.
       price = fieldNumber(s, L.price)
       if (Number.isNaN(price) || price < 0) { bump(counts.rows_skipped, 'bad_price'); return }
     }
-
-    const order = this.orderOf(s)
-    if (this.orderStatusSeen.data[order] === 0 && !fieldIsEmpty(s, L.status)) {
-      this.orderStatusSeen.data[order] = 1
-      this.orderState.data[order] = this.stateOf(s)
-    }
-    if (this.orderCancelled.data[order] === 0 && !fieldIsEmpty(s, L.cancelled)) {
-      const text = fieldText(s, L.cancelled).toLowerCase()
-      if (text !== 'false' && text !== 'no' && text !== '0' && text !== 'n') this.orderCancelled.data[order] = 1
-    }
-    if (L.date >= 0 && Number.isNaN(this.orderTime.data[order])) this.orderTime.data[order] = fieldDate(s, L.date)
-    if (this.currencies !== null) this.currencies.read(s, order)
 
     if (this.lineOrder.length >= MAX_ORDER_LINES) this.tooBig(`${MAX_ORDER_LINES.toLocaleString('en-US')} order lines`)
     this.lineOrder.push(order)
     this.lineKey.push(this.lineKeyOf(s, tag, keyField))
     this.lineQuantity.push(quantity)
     this.linePrice.push(price)
-    this.lineFlags.push(fieldIsTrue(s, L.giftCard) ? LINE_GIFT_CARD : 0)
+    this.lineFlags.push((fieldIsTrue(s, L.giftCard) ? LINE_GIFT_CARD : 0) | lineState)
+  }
+
+  /**
+   * Takes the order's status, cancellation, date and currency from this row where the order has none
+   * yet, and returns the line's own status as line flag bits (0 when the row has no status).
+   */
+  private readOrderFields (s: CsvScanner, order: number): number {
+    const L = this.layout
+    let lineState = 0
+    if (!fieldIsEmpty(s, L.status)) {
+      const state = this.stateOf(s)
+      lineState = (state + 1) << LINE_STATE_SHIFT
+      if (this.orderStatusSeen.data[order] === 0) {
+        this.orderStatusSeen.data[order] = 1
+        this.orderState.data[order] = state
+      }
+    }
+    if (this.cancelledCells !== null && this.orderCancelled.data[order] === 0 && !fieldIsEmpty(s, L.cancelled) &&
+      this.cancelledCells.cancelsOrder(s, L.cancelled)) this.orderCancelled.data[order] = 1
+    if (L.date >= 0 && Number.isNaN(this.orderTime.data[order])) this.orderTime.data[order] = fieldDate(s, L.date)
+    if (this.currencies !== null) this.currencies.read(s, order)
+    return lineState
   }
 
   private tooBig (what: string): never {
@@ -184,15 +211,26 @@ export class OrderLinesCollector {
   /** The order state a status cell means; a shop has a handful of distinct statuses, decoded once each. */
   private stateOf (s: CsvScanner): number {
     const f = this.layout.status
-    const id = this.statuses.intern(s.buf, 0, s.starts[f], s.ends[f])
-    if (this.statuses.created) this.stateOfStatus.push(orderStateOf(fieldText(s, f)))
+    const start = s.starts[f]
+    const end = s.ends[f]
+    // Files that write a status on every row mostly repeat the previous row's.
+    let id = this.previousStatus
+    if (id < 0 || !this.statuses.sameAs(id, s.buf, 0, start, end)) {
+      id = this.statuses.intern(s.buf, 0, start, end)
+      if (this.statuses.created) this.stateOfStatus.push(orderStateOf(fieldText(s, f)))
+      this.previousStatus = id
+    }
     return this.stateOfStatus[id]
   }
 
   private orderOf (s: CsvScanner): number {
     const f = this.layout.order
-    const start = s.starts[f]
-    const end = s.ends[f]
+    const buf = s.buf
+    // Trimmed like product keys, so "2" and "2 " are one order.
+    let start = s.starts[f]
+    let end = s.ends[f]
+    while (start < end && (buf[start] === 0x20 || buf[start] === 0x09)) start++
+    while (end > start && (buf[end - 1] === 0x20 || buf[end - 1] === 0x09)) end--
     // Rows of one order are usually adjacent: compare with the previous row's order before hashing.
     if (this.previousOrder >= 0 && this.orders.sameAs(this.previousOrder, s.buf, 0, start, end)) return this.previousOrder
     const id = this.orders.intern(s.buf, 0, start, end)
@@ -263,37 +301,54 @@ export class OrderLinesCollector {
     let multi = 0
     let anyTime = false
     const basketSlots: number[] = []
+    /** Net quantity per basket position: sales less returns. */
     const basketQty: number[] = []
+    const returns = new ReturnNetting()
 
     for (let o = 0; o < nOrders; o++) {
       const from = orderStart[o]
       const to = orderStart[o + 1]
       if (from === to) continue
-      const state = this.orderCancelled.data[o] === 1 ? OrderState.Cancelled : this.orderState.data[o]
-      const orderDrop = dropReasonOf(state, dropPending)
-      if (orderDrop !== null) { bump(dropped, orderDrop, to - from); continue }
+      if (this.orderCancelled.data[o] === 1) { bump(dropped, 'cancelled', to - from); continue }
+      const orderDrop = dropReasonOf(this.orderState.data[o], dropPending)
       basketSlots.length = 0
       basketQty.length = 0
+      let sales = 0
+      let hasReturns = false
       for (let k = from; k < to; k++) {
         const line = byOrder[k]
+        const flags = lineFlags[line]
+        // A row's own status, else its order's (Shopify writes it only on an order's first row).
+        const own = flags & LINE_STATE_MASK
+        const statusDrop = own === 0 ? orderDrop : dropReasonOf((own >> LINE_STATE_SHIFT) - 1, dropPending)
+        if (statusDrop !== null) { bump(dropped, statusDrop); continue }
         const key = lineKey[line]
-        const reason = resolved.reasons[key] ?? ((lineFlags[line] & LINE_GIFT_CARD) !== 0 ? 'gift_card' : linePrice[line] === 0 ? 'free_item' : null)
-        if (reason !== null) { bump(dropped, reason); continue }
+        const quantity = lineQuantity[line]
+        const named = resolved.reasons[key]
+        if (quantity <= 0) {
+          // A return or a removed line: dropped as refunded, and netted against the product's sales below.
+          bump(dropped, 'refunded')
+          if (named !== null) continue
+          hasReturns = true
+        } else {
+          const reason = named ?? ((flags & LINE_GIFT_CARD) !== 0 ? 'gift_card' : linePrice[line] === 0 ? 'free_item' : null)
+          if (reason !== null) { bump(dropped, reason); continue }
+          lineFlags[line] = flags | LINE_KEPT_SALE
+          sales++
+        }
         const slot = resolved.slotOfKey[key]
-        const price = linePrice[line]
-        if (price > 0) prices.add(slot, price)
         if (seenInOrder[slot] === o) {
-          bump(dropped, 'duplicate_line')
-          const p = positionInBasket[slot]
-          basketQty[p] = Math.min(0x7fffffff, basketQty[p] + lineQuantity[line])
+          basketQty[positionInBasket[slot]] += quantity
           continue
         }
         seenInOrder[slot] = o
         positionInBasket[slot] = basketSlots.length
         basketSlots.push(slot)
-        basketQty.push(lineQuantity[line])
+        basketQty.push(quantity)
       }
-      const size = basketSlots.length
+      let size = basketSlots.length
+      if (hasReturns) size = returns.settle(byOrder, from, to, lineKey, lineFlags, resolved.slotOfKey, positionInBasket, basketSlots, basketQty, dropped)
+      else if (sales > size) bump(dropped, 'duplicate_line', sales - size)
       if (size === 0) continue
       // Product indexes in order of first use; each basket sorted ascending (insertion sort: baskets are small).
       const base = items.length
@@ -301,7 +356,7 @@ export class OrderLinesCollector {
         const slot = basketSlots[i]
         if (finalIndex[slot] < 0) { finalIndex[slot] = finalSlots.length; finalSlots.push(slot) }
         const item = finalIndex[slot]
-        const q = basketQty[i]
+        const q = Math.min(0x7fffffff, basketQty[i])
         items.push(item)
         quantities.push(q)
         let j = base + i
@@ -319,6 +374,12 @@ export class OrderLinesCollector {
       const t = this.orderTime.data[o]
       if (!Number.isNaN(t)) anyTime = true
       times.push(t)
+    }
+
+    // Prices of the kept sale lines (a returned sale's price does not count).
+    for (let line = 0; line < nLines; line++) {
+      const price = linePrice[line]
+      if ((lineFlags[line] & LINE_KEPT_SALE) !== 0 && price > 0) prices.add(resolved.slotOfKey[lineKey[line]], price)
     }
 
     const slots = resolved.slots
@@ -384,6 +445,41 @@ export class OrderLinesCollector {
       reasons[i] = nonMerchandiseReason({ title, lineName: info.lineNames[i] || info.keys[i], vendor: info.vendors[i], type: info.types[i] })
     }
     return { slots, slotOfKey, reasons }
+  }
+}
+
+/**
+ * Settles an order with returns (rare: kept off the common path). A product whose net quantity is 0 or
+ * less leaves the basket, and its sale lines count as refunded (their prices no longer count); the others
+ * keep their net quantity, and their sale lines past the first count as duplicate_line.
+ */
+class ReturnNetting {
+  private readonly sales: number[] = []
+
+  /** Compacts basketSlots/basketQty in place and returns the basket's new size. */
+  settle (byOrder: Int32Array, from: number, to: number, lineKey: Int32Array, lineFlags: Uint8Array, slotOfKey: Int32Array,
+    positionInBasket: Int32Array, basketSlots: number[], basketQty: number[], dropped: Counts['lines_dropped']): number {
+    const sales = this.sales
+    sales.length = 0
+    for (let p = 0; p < basketSlots.length; p++) sales.push(0)
+    let returned = 0
+    for (let k = from; k < to; k++) {
+      const line = byOrder[k]
+      if ((lineFlags[line] & LINE_KEPT_SALE) === 0) continue
+      const p = positionInBasket[slotOfKey[lineKey[line]]]
+      if (basketQty[p] > 0) sales[p]++
+      else { lineFlags[line] &= ~LINE_KEPT_SALE; returned++ }
+    }
+    if (returned > 0) bump(dropped, 'refunded', returned)
+    let size = 0
+    for (let p = 0; p < basketSlots.length; p++) {
+      if (basketQty[p] <= 0) continue
+      if (sales[p] > 1) bump(dropped, 'duplicate_line', sales[p] - 1)
+      basketSlots[size] = basketSlots[p]
+      basketQty[size] = basketQty[p]
+      size++
+    }
+    return size
   }
 }
 
