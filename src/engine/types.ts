@@ -19,7 +19,7 @@ export interface Product {
   title: string
   /** Distinct variant SKUs seen for this product (may be empty). */
   skus: string[]
-  /** Representative unit price (the most common price seen on kept lines), or null when unknown. */
+  /** Representative unit price (the most common price seen on kept lines in the shop's currency), or null when unknown. */
   price: number | null
   /** Unit cost when the file carries it (Shopify products `Cost per item`), else null. */
   cost: number | null

@@ -1,6 +1,8 @@
 // The shop's currency, from an order-level currency column (Shopify's `Currency` on an order's first
 // row, GraphQL `currencyCode`, a generic `currency`). Cells are interned, so a code is decoded once
 // per distinct cell; an order costs one lookup on its first row with a currency, nothing after.
+// A file may mix currencies (a shop selling in several markets): prices are only comparable within
+// one, so product prices are taken from the shop's currency's orders, and the summary says so.
 import { fieldIsEmpty, fieldText } from './fields.js'
 import { Growable } from './growable.js'
 import { ByteInterner } from './interner.js'
@@ -12,6 +14,7 @@ const NONE = 0
 const NOT_A_CODE = 1
 const FIRST_CODE = 2
 const MAX_CODES = 0xffff - FIRST_CODE
+const UNKNOWN = -2
 
 export class OrderCurrencies {
   private readonly ofOrder = new Growable(Uint16Array)
@@ -20,6 +23,8 @@ export class OrderCurrencies {
   private readonly codes: string[] = []
   private readonly codeIndex = new Map<string, number>()
   private tally: Int32Array | null = null
+  /** shopValue()'s answer, UNKNOWN until asked after the last countKept. */
+  private shop = UNKNOWN
 
   constructor (private readonly column: number) {}
 
@@ -56,14 +61,50 @@ export class OrderCurrencies {
     if (value < FIRST_CODE) return
     this.tally ??= new Int32Array(this.codes.length + FIRST_CODE)
     this.tally[value]++
+    this.shop = UNKNOWN
   }
 
   /** The most common code among the kept orders (ties: the one seen first), or null when none had one. */
   shopCurrency (): string | null {
-    const tally = this.tally
-    if (tally === null) return null
-    let best = -1
-    for (let v = FIRST_CODE; v < tally.length; v++) if (tally[v] > 0 && (best < 0 || tally[v] > tally[best])) best = v
+    const best = this.shopValue()
     return best < 0 ? null : this.codes[best - FIRST_CODE]
+  }
+
+  /**
+   * Whether `order`'s prices are in the shop's currency: it names that currency, or none (a blank or
+   * unreadable cell is taken to be the shop's). Call after every kept order was counted.
+   */
+  inShopCurrency (order: number): boolean {
+    const value = this.ofOrder.data[order]
+    return value < FIRST_CODE || value === this.shopValue()
+  }
+
+  /** A note for the run summary when kept orders name other currencies than the shop's, else null. */
+  otherCurrenciesNote (): string | null {
+    const tally = this.tally
+    const shop = this.shopValue()
+    if (tally === null || shop < 0) return null
+    const others: string[] = []
+    let orders = 0
+    for (let v = FIRST_CODE; v < tally.length; v++) {
+      if (v === shop || tally[v] === 0) continue
+      others.push(`${this.codes[v - FIRST_CODE]} ${tally[v].toLocaleString('en-US')}`)
+      orders += tally[v]
+    }
+    if (orders === 0) return null
+    const code = this.codes[shop - FIRST_CODE]
+    return `${orders.toLocaleString('en-US')} of the orders used ${orders === 1 ? 'is' : 'are'} in another currency than ${code}, ` +
+      `the file's most common (${others.join(', ')}). They count as evidence of products bought together, but product ` +
+      `and bundle prices come from the ${code} orders only.`
+  }
+
+  /** The tally's most common value (ties: the code seen first), or -1 when no kept order named a code. */
+  private shopValue (): number {
+    if (this.shop !== UNKNOWN) return this.shop
+    const tally = this.tally
+    let best = -1
+    if (tally !== null) for (let v = FIRST_CODE; v < tally.length; v++) if (tally[v] > 0 && (best < 0 || tally[v] > tally[best])) best = v
+    this.shop = best
+    return best
   }
 }

@@ -162,6 +162,7 @@ export async function ingest (source: AsyncIterable<Uint8Array>, options: Ingest
   summary.orders_used = baskets.orders_used
   summary.multi_product_orders = baskets.multi_product_orders
   summary.products = baskets.products.length
+  if (baskets.warnings.length > 0) summary.warnings = [...a.warnings, ...baskets.warnings]
   summary.ms_ingest = Math.round(performance.now() - started)
   return {
     kind: 'orders',

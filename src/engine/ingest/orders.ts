@@ -5,7 +5,7 @@
 // Shopify writes only on an order's first row apply to all its rows, even when an order's rows are not
 // contiguous. A row's own status is its line's. At the end line keys are resolved to products
 // (variants rolled up), returns netted against sales, the cleaning rules applied, and the kept orders
-// packed into CSR arrays.
+// packed into CSR arrays; product prices are taken from the shop currency's orders only.
 import { EngineInputError } from '../errors.js'
 import type { DropReason, Product } from '../types.js'
 import { CancelledCells } from './cancelled.js'
@@ -49,6 +49,8 @@ export interface OrderBaskets {
   orderTimes: Float64Array | null
   /** Most common currency code among kept orders, null when the file names none. */
   currency: string | null
+  /** Notes for the run summary (other currencies than the shop's). */
+  warnings: string[]
   orders_read: number
   orders_used: number
   multi_product_orders: number
@@ -376,11 +378,15 @@ export class OrderLinesCollector {
       times.push(t)
     }
 
-    // Prices of the kept sale lines (a returned sale's price does not count).
+    // Prices of the kept sale lines, in the shop's currency only (an order naming none is taken to be in it).
+    const currencies = this.currencies
     for (let line = 0; line < nLines; line++) {
       const price = linePrice[line]
-      if ((lineFlags[line] & LINE_KEPT_SALE) !== 0 && price > 0) prices.add(resolved.slotOfKey[lineKey[line]], price)
+      if ((lineFlags[line] & LINE_KEPT_SALE) === 0 || !(price > 0)) continue
+      if (currencies !== null && !currencies.inShopCurrency(lineOrder[line])) continue
+      prices.add(resolved.slotOfKey[lineKey[line]], price)
     }
+    const currencyNote = currencies?.otherCurrenciesNote() ?? null
 
     const slots = resolved.slots
     const products: Product[] = finalSlots.map(slot => ({
@@ -399,7 +405,8 @@ export class OrderLinesCollector {
       basketItems: items.toArray(),
       basketQuantities: quantities.toArray(),
       orderTimes: this.layout.date >= 0 && anyTime ? times.toArray() : null,
-      currency: this.currencies?.shopCurrency() ?? null,
+      currency: currencies?.shopCurrency() ?? null,
+      warnings: currencyNote === null ? [] : [currencyNote],
       orders_read: nOrders,
       orders_used: offsets.length - 1,
       multi_product_orders: multi

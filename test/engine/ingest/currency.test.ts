@@ -51,6 +51,23 @@ t.test('generic currency and GraphQL currencyCode columns; null without one and 
   t.equal((await run(readFileSync(join(REAL, 'shopify-products-export-2026.csv')))).currency, null, 'Shopify products export')
 })
 
+t.test('mixed currencies: prices come from the shop currency\'s orders only, and the summary says so', async t => {
+  const csv = 'order_id,sku,quantity,price,currency\n' +
+    'j1,Mug,1,2000,JPY\nj1,Pen,1,300,JPY\nj2,Mug,1,2000,JPY\nj2,Pen,1,300,JPY\nj3,Mug,1,2000,JPY\nj3,Pen,1,300,JPY\n' +
+    'u1,Mug,1,20,USD\nu1,Coaster,1,5,USD\nu2,Mug,1,20,USD\nu2,Coaster,1,5,USD\n' +
+    'n1,Mug,1,2000,\nn1,Pen,1,300,\n' // no currency named: taken to be the shop's
+  const r = await run(csv)
+  t.equal(r.currency, 'JPY', 'the currency of most kept orders')
+  t.same(r.products.map(p => [p.key, p.price]), [['Mug', 2000], ['Pen', 300], ['Coaster', null]],
+    'no product is priced from a USD order (Coaster was only sold in USD)')
+  t.equal(r.summary.multi_product_orders, 6, 'the USD orders still count as bought together')
+  t.equal(r.summary.warnings?.length, 1, 'one note')
+  t.match(r.summary.warnings?.[0], /2 of the orders used are in another currency than JPY.*USD 2/, 'the note names the other currency')
+
+  const single = await run('order_id,sku,quantity,price,currency\n1,A,1,10,EUR\n1,B,1,5,EUR\n2,A,1,10,\n')
+  t.equal(single.summary.warnings, undefined, 'no note when every order is in the shop currency or names none')
+})
+
 t.test('bundles built from an orders export carry its currency in their pricing', async t => {
   const ingested = await run(readFileSync(genShop('shopify-orders', 3000, 7).csv))
   const { bundles } = buildBundles(ingested)
