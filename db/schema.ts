@@ -30,6 +30,11 @@ export const csvUploads = pgTable('csv_uploads', {
   /** The stored chunks are gzip: the worker inflates them again. */
   gzipped: boolean('gzipped').notNull().default(false),
   completed_at: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+  /**
+   * When a worker started the current attempt; null while the upload waits in the queue (never
+   * started, or handed back for a retry). The sweep times a stuck attempt from here, not from created_at.
+   */
+  attempt_started_at: timestamp('attempt_started_at', { withTimezone: true, mode: 'date' }),
   ...timestamps
 }, (t) => [
   // The database-level guard against two installs at once for one shop.

@@ -21,7 +21,7 @@ export type UploadOutcomeLabel =
   | 'error' // 5xx
   | 'completed' // job finished with bundles
   | 'failed' // job ended FAILED (engine said why)
-  | 'timed_out' // the sweep failed it after PROCESSING_TIMEOUT_MINUTES
+  | 'timed_out' // the sweep failed it (an attempt past PROCESSING_TIMEOUT_MINUTES, or never started)
 
 export interface QueueDepthRow { queue: string, state: string, count: number }
 

@@ -35,6 +35,7 @@ export const ConfigSchema = Type.Object({
   CRON_SECRET: Type.Optional(Type.String({ minLength: 16 })),
 
   QUICK_INSTALL_COOLDOWN_DAYS: Int(0, 30, 3650),
+  /** How long an attempt a worker started may run before the sweep fails it (waiting in the queue does not count). */
   PROCESSING_TIMEOUT_MINUTES: Int(1, 10, 1440),
   /**
    * How long an instance may answer GET .../quick-install/status from memory. Any change to an upload

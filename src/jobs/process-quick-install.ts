@@ -9,7 +9,8 @@ import type { NewBundleRecommendation } from '../../db/schema.js'
 import { runEngineInWorker } from '../engine/run-in-worker.js'
 import { isEngineInputError } from '../engine/errors.js'
 import type { EngineResult, RunSummary } from '../engine/types.js'
-import { completeUpload, failUpload, findUpload } from '../repositories/uploads.js'
+import type { CsvUpload } from '../../db/schema.js'
+import { completeUpload, endAttempt, failUpload, findUpload, startAttempt } from '../repositories/uploads.js'
 import { deleteChunks } from '../repositories/upload-chunks.js'
 import { engineSourceFor } from './stored-upload.js'
 import { replaceUploadBundles } from '../repositories/bundles.js'
@@ -80,15 +81,34 @@ async function waitOutOutage (db: Database, signal: AbortSignal, log: FastifyBas
 }
 
 export async function processQuickInstall (deps: QuickInstallDeps, job: QuickInstallJob): Promise<QuickInstallOutcome> {
-  const { db, signal } = deps
+  const { db } = deps
   const now = deps.now ?? (() => new Date())
   const { upload_id: uploadId, shop_id: shop } = job.data
   const log = deps.log.child({ job_id: uploadId, shop, attempt: job.retryCount + 1 })
-  const upload = await findUpload(db.orm, uploadId)
-  if (upload === undefined || upload.status !== 'processing') {
-    log.info({ status: upload?.status ?? 'missing' }, 'quick install job skipped: upload is no longer processing')
+  // The sweep times this attempt from here, however long the upload waited in the queue before.
+  const attemptStart = now()
+  const upload = await startAttempt(db.orm, uploadId, attemptStart)
+  if (upload === undefined) {
+    log.info({ status: (await findUpload(db.orm, uploadId))?.status ?? 'missing' }, 'quick install job skipped: upload is no longer processing')
     return 'skipped'
   }
+  try {
+    return await runAttempt(deps, job, upload, log)
+  } catch (err) {
+    // pg-boss will retry: until a worker starts the job again the upload is waiting, not stuck. After
+    // the last attempt the clock keeps running, so an attempt its instance lost is failed by the sweep.
+    if (job.retryCount < job.retryLimit) {
+      await endAttempt(db.orm, uploadId, attemptStart, now()).catch((endErr: unknown) =>
+        log.warn({ err: { message: endErr instanceof Error ? endErr.message : String(endErr) } }, 'could not mark the attempt as handed back; the sweep may time it out'))
+    }
+    throw err
+  }
+}
+
+async function runAttempt (deps: QuickInstallDeps, job: QuickInstallJob, upload: CsvUpload, log: FastifyBaseLogger): Promise<QuickInstallOutcome> {
+  const { db, signal } = deps
+  const now = deps.now ?? (() => new Date())
+  const { upload_id: uploadId, shop_id: shop } = job.data
   log.info({ event: 'processing_started' }, 'quick install processing started')
   const started = Date.now()
   const finished = (status: 'COMPLETED' | 'FAILED', bundles: number, errorMessage: string | null, rows: number) =>

@@ -1,28 +1,49 @@
-// Fails uploads that have been processing longer than the timeout (a crashed or lost worker), and
-// deletes their stored file; also the housekeeping that rides along (orphan chunks, ended rate-limit
-// windows). Run by pg-boss's scheduler and by POST /api/bundles/cron/cleanup-stuck-jobs.
+// Fails uploads whose attempt has been running longer than the timeout (a crashed or lost worker), and
+// uploads no worker has taken up within QUEUE_WAIT_LIMIT_HOURS, and deletes their stored file; also the
+// housekeeping that rides along (orphan chunks, ended rate-limit windows). Run by pg-boss's scheduler
+// and by POST /api/bundles/cron/cleanup-stuck-jobs.
 import type { Database, Transaction } from '../../db/database.js'
-import { failStuckUploads } from '../repositories/uploads.js'
+import { failStuckAttempts, failUnstartedUploads } from '../repositories/uploads.js'
 import { deleteChunks, deleteOrphanChunks } from '../repositories/upload-chunks.js'
 import { deleteEndedWindows } from '../repositories/rate-limits.js'
+
+/**
+ * How long an upload may wait in the queue with no worker running it. Waiting is not being stuck (with
+ * one worker per instance a backlog can be long), so this is far beyond any backlog the service is
+ * sized for; it only ends installs the queue has lost (a job deleted by hand, or past pg-boss's 14-day
+ * retention), which would otherwise keep the shop at 409 ALREADY_PROCESSING forever.
+ */
+export const QUEUE_WAIT_LIMIT_HOURS = 24
 
 export const timeoutMessage = (minutes: number): string =>
   `Processing timed out after ${minutes} minute${minutes === 1 ? '' : 's'}`
 
+export const queueWaitMessage = (hours: number): string =>
+  `Processing never started: the install waited ${hours} hours in the queue`
+
+export interface SweptUpload { id: string, message: string }
+
 /** Runs inside every sweep's transaction with the uploads it failed, maybe none (notifications, metrics). */
-export type SweptUploadsHook = (tx: Transaction, uploadIds: string[], message: string) => Promise<void>
+export type SweptUploadsHook = (tx: Transaction, swept: SweptUpload[]) => Promise<void>
+
+const hoursBefore = (now: Date, hours: number): Date => new Date(now.getTime() - hours * 3_600_000)
 
 export async function sweepStuckJobs (db: Database, now: Date, timeoutMinutes: number, onSwept?: SweptUploadsHook): Promise<number> {
-  const cutoff = new Date(now.getTime() - timeoutMinutes * 60_000)
+  const startedBefore = new Date(now.getTime() - timeoutMinutes * 60_000)
   return await db.transaction(async (tx) => {
-    const ids = await failStuckUploads(tx.orm, cutoff, timeoutMessage(timeoutMinutes), now)
-    await deleteChunks(tx.orm, ids)
-    await onSwept?.(tx, ids, timeoutMessage(timeoutMinutes))
+    const stuck = await failStuckAttempts(tx.orm, startedBefore, timeoutMessage(timeoutMinutes), now)
+    const unstarted = await failUnstartedUploads(tx.orm, hoursBefore(now, QUEUE_WAIT_LIMIT_HOURS), queueWaitMessage(QUEUE_WAIT_LIMIT_HOURS), now)
+    const swept = [
+      ...stuck.map(id => ({ id, message: timeoutMessage(timeoutMinutes) })),
+      ...unstarted.map(id => ({ id, message: queueWaitMessage(QUEUE_WAIT_LIMIT_HOURS) }))
+    ]
+    await deleteChunks(tx.orm, swept.map(s => s.id))
+    await onSwept?.(tx, swept)
     // Bytes staged by a request that died before its upload row was written.
-    await deleteOrphanChunks(tx.orm, cutoff)
+    await deleteOrphanChunks(tx.orm, startedBefore)
     // An ended window counts for nothing (the next attempt starts a new one); without this, one row
     // per shop that ever uploaded would stay forever.
     await deleteEndedWindows(tx.orm, now)
-    return ids.length
+    return swept.length
   })
 }

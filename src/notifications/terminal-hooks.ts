@@ -17,12 +17,14 @@ export function terminalHooks (app: FastifyInstance): TerminalHooks {
       await app.notifications.uploadFinished(tx, { job_id, shop, status, bundles_created, error_message })
       app.metrics.recordJobFinished({ status: upload.status, durationMs: upload.duration_ms, rows: upload.rows_read, bytes: upload.bytes })
     },
-    async onSwept (tx, uploadIds, message) {
-      app.metrics.recordSweep(uploadIds.length)
-      if (uploadIds.length === 0 || !app.notifications.enabled) return
-      const { rows } = await tx.executeSql('select id, shop_id from csv_uploads where id = any($1::uuid[])', [uploadIds])
-      for (const row of rows as Array<{ id: string, shop_id: string }>) {
-        await app.notifications.uploadFinished(tx, { job_id: row.id, shop: row.shop_id, status: 'FAILED', bundles_created: 0, error_message: message })
+    async onSwept (tx, swept) {
+      app.metrics.recordSweep(swept.length)
+      if (swept.length === 0 || !app.notifications.enabled) return
+      const { rows } = await tx.executeSql('select id, shop_id from csv_uploads where id = any($1::uuid[])', [swept.map(s => s.id)])
+      const shops = new Map((rows as Array<{ id: string, shop_id: string }>).map(r => [r.id, r.shop_id]))
+      for (const { id, message } of swept) {
+        const shop = shops.get(id)
+        if (shop !== undefined) await app.notifications.uploadFinished(tx, { job_id: id, shop, status: 'FAILED', bundles_created: 0, error_message: message })
       }
     }
   }

@@ -1,5 +1,5 @@
 // csv_uploads: one row per quick install. Every function takes the handle (db or transaction) it must use.
-import { and, desc, eq, lt, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm'
 import type { Orm } from '../../db/database.js'
 import { csvUploads, type CsvUpload, type NewCsvUpload } from '../../db/schema.js'
 
@@ -57,11 +57,43 @@ export async function failUpload (orm: Orm, id: string, message: string, now: Da
   return rows.length === 1
 }
 
-/** Fails every upload processing since before `cutoff`; returns their ids. */
-export async function failStuckUploads (orm: Orm, cutoff: Date, message: string, now: Date): Promise<string[]> {
+/**
+ * A worker starts an attempt: stamps its start (a retry restarts the clock) while the upload is still
+ * processing. Undefined: nothing to do (the upload finished, failed or was swept meanwhile).
+ */
+export async function startAttempt (orm: Orm, id: string, now: Date): Promise<CsvUpload | undefined> {
+  const rows = await orm.update(csvUploads)
+    .set({ attempt_started_at: now, updated_at: now })
+    .where(and(eq(csvUploads.id, id), eq(csvUploads.status, 'processing')))
+    .returning()
+  return rows[0]
+}
+
+/**
+ * An attempt handed back to the queue for a retry: the upload waits again, so the sweep stops timing
+ * it as running. Only the attempt that started at `startedAt`: a later attempt (pg-boss retries an
+ * expired one elsewhere) keeps its own clock.
+ */
+export async function endAttempt (orm: Orm, id: string, startedAt: Date, now: Date): Promise<void> {
+  await orm.update(csvUploads)
+    .set({ attempt_started_at: null, updated_at: now })
+    .where(and(eq(csvUploads.id, id), eq(csvUploads.status, 'processing'), eq(csvUploads.attempt_started_at, startedAt)))
+}
+
+/** Fails every upload whose current attempt started before `startedBefore` and is still processing; returns their ids. */
+export async function failStuckAttempts (orm: Orm, startedBefore: Date, message: string, now: Date): Promise<string[]> {
   const rows = await orm.update(csvUploads)
     .set({ status: 'failed', error_message: message, updated_at: now })
-    .where(and(eq(csvUploads.status, 'processing'), lt(csvUploads.created_at, cutoff)))
+    .where(and(eq(csvUploads.status, 'processing'), lt(csvUploads.attempt_started_at, startedBefore)))
+    .returning({ id: csvUploads.id })
+  return rows.map(r => r.id)
+}
+
+/** Fails every upload created before `createdBefore` that no worker is running (never started, or handed back); returns their ids. */
+export async function failUnstartedUploads (orm: Orm, createdBefore: Date, message: string, now: Date): Promise<string[]> {
+  const rows = await orm.update(csvUploads)
+    .set({ status: 'failed', error_message: message, updated_at: now })
+    .where(and(eq(csvUploads.status, 'processing'), isNull(csvUploads.attempt_started_at), lt(csvUploads.created_at, createdBefore)))
     .returning({ id: csvUploads.id })
   return rows.map(r => r.id)
 }

@@ -39,7 +39,7 @@ export default async function cronRoutes (fastify: FastifyInstance): Promise<voi
     config: { auth: false },
     schema: {
       tags: ['operations'],
-      summary: 'Mark uploads processing longer than PROCESSING_TIMEOUT_MINUTES as FAILED',
+      summary: 'Mark uploads whose attempt has run longer than PROCESSING_TIMEOUT_MINUTES (or never started within 24 hours) as FAILED',
       security: [{ cronSecret: [] }],
       response: {
         200: Type.Object({ cleaned: Type.Integer(), message: Type.String() }),

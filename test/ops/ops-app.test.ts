@@ -79,8 +79,8 @@ t.test('a failed install: the webhook and the e-mail carry the reason', async (t
 t.test('the cron route: Google OIDC token or the secret; bad tokens are 401', async (t) => {
   // A stuck install from an instance that died, backdated past the processing timeout.
   const stuckId = '0b7e3a8e-1111-4222-8333-444455556666'
-  await app.db.executeSql(`insert into csv_uploads (id, shop_id, filename, status, processing_params, created_at, updated_at)
-    values ($1, 'gamma.myshopify.com', 'quick_install_20250101T000000Z.csv', 'processing', '{}'::jsonb, now() - interval '2 hours', now() - interval '2 hours')`, [stuckId])
+  await app.db.executeSql(`insert into csv_uploads (id, shop_id, filename, status, processing_params, created_at, attempt_started_at, updated_at)
+    values ($1, 'gamma.myshopify.com', 'quick_install_20250101T000000Z.csv', 'processing', '{}'::jsonb, now() - interval '2 hours', now() - interval '2 hours', now() - interval '2 hours')`, [stuckId])
   const url = '/api/bundles/cron/cleanup-stuck-jobs'
   const call = async (token: string) => await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` } })
   const good = { aud: AUDIENCE, email: ACCOUNT, email_verified: true, sub: '1' }

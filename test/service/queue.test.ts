@@ -19,8 +19,9 @@ t.test('the scheduled sweep runs without any outside scheduler', async (t) => {
   const id = crypto.randomUUID()
   const db = await database.open()
   await db.migrate()
-  await db.executeSql(`insert into csv_uploads (id, shop_id, filename, status, processing_params, created_at, updated_at)
-    values ($1, 'scheduled.myshopify.com', 'quick_install_x.csv', 'processing', '{}'::jsonb, now() - interval '11 minutes', now())`, [id])
+  // An attempt that started 11 minutes ago and never finished.
+  await db.executeSql(`insert into csv_uploads (id, shop_id, filename, status, processing_params, created_at, attempt_started_at, updated_at)
+    values ($1, 'scheduled.myshopify.com', 'quick_install_x.csv', 'processing', '{}'::jsonb, now() - interval '11 minutes', now() - interval '11 minutes', now())`, [id])
   await db.close()
   const { app } = await startTestApp(t, { SWEEP_CRON: '* * * * *', BOSS_CRON_INTERVAL_SECONDS: 1 }, { database })
   const swept = await waitFor('the scheduled sweep to fail the backdated upload', async () => {
@@ -45,8 +46,9 @@ t.test('shutdown mid-job hands the job back; the next instance completes it exac
 
   const afterStop = (await handle.database.open())
   try {
-    const upload = (await afterStop.executeSql('select status from csv_uploads where id = $1', [jobId])).rows[0]
+    const upload = (await afterStop.executeSql('select status, attempt_started_at from csv_uploads where id = $1', [jobId])).rows[0]
     t.equal(upload.status, 'processing', 'the upload is neither completed nor failed by the shutdown')
+    t.equal(upload.attempt_started_at, null, 'it waits in the queue again: the sweep does not time it as running')
     const job = (await afterStop.executeSql("select state, retry_count from pgboss.job where name = 'quick-install' and data->>'upload_id' = $1", [jobId])).rows[0]
     t.equal(job.state, 'retry', 'the job is handed back to the queue for another attempt')
     const bundles = (await afterStop.executeSql('select count(*)::int as n from bundle_recommendations where upload_id = $1', [jobId])).rows[0].n

@@ -1,10 +1,11 @@
-// The stuck-job sweep: rows are backdated instead of waiting; a worker that finishes after its upload
+// The stuck-job sweep: rows are backdated instead of waiting; an attempt is timed from its worker's
+// start, an upload still waiting in the queue is not stuck; a worker that finishes after its upload
 // was swept loses (its result is discarded, the upload stays FAILED).
 import t from 'tap'
 import { startTestApp } from '../helpers/app.js'
-import { TINY_CATALOG, upload } from '../helpers/http.js'
+import { TINY_CATALOG, upload, waitFor } from '../helpers/http.js'
 import { processQuickInstall } from '../../src/jobs/process-quick-install.js'
-import { sweepStuckJobs } from '../../src/jobs/sweep-stuck-jobs.js'
+import { QUEUE_WAIT_LIMIT_HOURS, sweepStuckJobs } from '../../src/jobs/sweep-stuck-jobs.js'
 import crypto from 'node:crypto'
 import { engineSourceFor, THREAD_READ_MIN_BYTES } from '../../src/jobs/stored-upload.js'
 
@@ -19,9 +20,19 @@ async function startUpload (name: string): Promise<string> {
   if (res.statusCode !== 200) throw new Error(`upload for ${name} failed: ${res.body}`)
   return res.json().job_id
 }
+/** A worker started the upload `minutes` ago (and it was created then). */
 const backdate = async (id: string, minutes: number): Promise<void> => {
-  await app.db.executeSql(`update csv_uploads set created_at = now() - make_interval(mins => $2) where id = $1`, [id, minutes])
+  await app.db.executeSql(`update csv_uploads set created_at = now() - make_interval(mins => $2), attempt_started_at = now() - make_interval(mins => $2) where id = $1`, [id, minutes])
 }
+/** The upload was created `minutes` ago and has waited in the queue since (no worker started it). */
+const waitingSince = async (id: string, minutes: number): Promise<void> => {
+  await app.db.executeSql(`update csv_uploads set created_at = now() - make_interval(mins => $2), attempt_started_at = null where id = $1`, [id, minutes])
+}
+const attemptStartedAt = async (id: string): Promise<Date | null> =>
+  (await app.db.executeSql('select attempt_started_at from csv_uploads where id = $1', [id])).rows[0].attempt_started_at
+const jobState = async (id: string): Promise<string> =>
+  (await app.db.executeSql("select state::text as state from pgboss.job where name = 'quick-install' and data->>'upload_id' = $1", [id])).rows[0].state
+const minutesFrom = (at: Date, minutes: number): Date => new Date(at.getTime() + minutes * 60_000)
 const row = async (id: string) => (await app.db.executeSql('select status, error_message from csv_uploads where id = $1', [id])).rows[0]
 const chunks = async (id: string) => (await app.db.executeSql('select count(*)::int as n from upload_chunks where upload_id = $1', [id])).rows[0].n
 
@@ -72,6 +83,8 @@ t.test('a late worker never turns a swept upload into COMPLETED', async (t) => {
   const racing = await startUpload('late-worker-2')
   const run = processQuickInstall({ db: app.db, log: app.log, signal: new AbortController().signal, now: () => new Date() },
     { id: 'job2', data: { upload_id: racing, shop_id: 'late-worker-2.myshopify.com' }, retryCount: 0, retryLimit: 2 })
+  // Once the worker has stamped its start (the sweep times attempts from there), move that start back.
+  await waitFor('the worker to start its attempt', async () => await attemptStartedAt(racing) !== null, 10_000, 5)
   await backdate(racing, 30)
   await sweepStuckJobs(app.db, new Date(), 10)
   const result = await run
@@ -110,4 +123,46 @@ t.test('on Postgres the engine thread reads a large upload itself; a stored file
   await t.rejects(processQuickInstall({ db: app.db, log: app.log, signal: new AbortController().signal },
     { id: 'job4', data: { upload_id: id, shop_id: 'short-large-file.myshopify.com' }, retryCount: 2, retryLimit: 2 }), /incomplete/)
   t.match((await row(id)).error_message, new RegExp(`stored file is incomplete \\(\\d+ of ${THREAD_READ_MIN_BYTES} bytes\\)`))
+})
+
+t.test('an upload still waiting in the queue is not timed out: no worker has started it', async (t) => {
+  // The reviewer's reproduction: workers off (a backlog), one upload, a sweep 11 minutes later.
+  const id = await startUpload('queued')
+  const uploadedAt = new Date()
+  t.equal(await sweepStuckJobs(app.db, minutesFrom(uploadedAt, 11), 10), 0, 'no upload is stuck')
+  t.same(await row(id), { status: 'processing', error_message: null }, 'an upload waiting 11 minutes in the queue is still processing')
+  t.ok(await chunks(id) > 0, 'its file is kept for the worker that will start it')
+  t.equal(await jobState(id), 'created', 'its job still waits in the queue')
+  t.equal(await sweepStuckJobs(app.db, minutesFrom(uploadedAt, QUEUE_WAIT_LIMIT_HOURS * 60 - 1), 10), 0, `still waiting just under ${QUEUE_WAIT_LIMIT_HOURS} hours`)
+
+  // A queue that never starts it (lost job): failed after the waiting limit, so the shop is not blocked forever.
+  t.equal(await sweepStuckJobs(app.db, minutesFrom(uploadedAt, QUEUE_WAIT_LIMIT_HOURS * 60 + 1), 10), 1)
+  t.same(await row(id), { status: 'failed', error_message: `Processing never started: the install waited ${QUEUE_WAIT_LIMIT_HOURS} hours in the queue` })
+  t.equal(await chunks(id), 0, 'its file is deleted')
+  const outcome = await processQuickInstall({ db: app.db, log: app.log, signal: new AbortController().signal },
+    { id: 'job5', data: { upload_id: id, shop_id: 'queued.myshopify.com' }, retryCount: 0, retryLimit: 2 })
+  t.equal(outcome, 'skipped', 'a worker reaching the job afterwards does nothing')
+})
+
+t.test('an attempt is timed from its own start: a handed-back attempt waits again, a retry restarts the clock', async (t) => {
+  const id = await startUpload('attempts')
+  const data = { upload_id: id, shop_id: 'attempts.myshopify.com' }
+  const handedBack = AbortSignal.abort(new Error('instance shutting down'))
+  await waitingSince(id, 30)
+
+  // The first attempt starts and is handed back (its instance shut down): pg-boss will retry it.
+  await t.rejects(processQuickInstall({ db: app.db, log: app.log, signal: handedBack }, { id: 'job6', data, retryCount: 0, retryLimit: 2 }))
+  t.equal(await attemptStartedAt(id), null, 'a handed-back attempt is no longer timed as running')
+  t.equal(await sweepStuckJobs(app.db, minutesFrom(new Date(), 11), 10), 0, 'waiting for its retry is not being stuck')
+
+  // An earlier attempt's instance died without handing it back (kill -9): its start stays behind...
+  await app.db.executeSql("update csv_uploads set attempt_started_at = now() - interval '9 minutes' where id = $1", [id])
+  // ...until the retry starts: the clock restarts there (this last attempt is lost with its instance too).
+  const retryStart = new Date()
+  await t.rejects(processQuickInstall({ db: app.db, log: app.log, signal: handedBack, now: () => retryStart }, { id: 'job6', data, retryCount: 2, retryLimit: 2 }))
+  t.equal((await attemptStartedAt(id))?.getTime(), retryStart.getTime(), 'the retry stamped its own start')
+  t.equal(await sweepStuckJobs(app.db, minutesFrom(retryStart, 9), 10), 0, 'created 30 minutes ago, but its attempt started 9 minutes before this sweep')
+  t.same(await row(id), { status: 'processing', error_message: null })
+  t.equal(await sweepStuckJobs(app.db, minutesFrom(retryStart, 11), 10), 1, 'the last attempt, lost with its instance, is failed 10 minutes after it started')
+  t.same(await row(id), { status: 'failed', error_message: 'Processing timed out after 10 minutes' })
 })
