@@ -16,6 +16,12 @@ export const InflatedTooLargeError = createError<[number]>('BUNDLES_INFLATED_TOO
  */
 export const RequestAbortedError = createError('BUNDLES_REQUEST_ABORTED', 'Upload interrupted: the connection closed before the whole request arrived. Send the file again.', 499)
 export const InvalidGzipError = createError('BUNDLES_INVALID_GZIP', 'Invalid file: the .csv.gz file is not valid gzip data.', 400)
+/**
+ * The stored chunks no longer match what was received (some were deleted while the upload was still
+ * arriving), so nothing is kept. Not the client's fault, and sending the file again works: a 503, whose
+ * message (unlike a 500's) the error handler passes on.
+ */
+export const StagedFileIncompleteError = createError('BUNDLES_STAGED_FILE_INCOMPLETE', 'Upload failed: the file could not be stored completely, so nothing was kept. Please send it again.', 503)
 
 /** 409s carry a structured `detail` object (see conflict()). */
 export const AlreadyProcessingError = createError('BUNDLES_ALREADY_PROCESSING', 'Quick install is already processing for this shop', 409)

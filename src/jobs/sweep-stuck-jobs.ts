@@ -15,6 +15,15 @@ import { deleteEndedWindows } from '../repositories/rate-limits.js'
  */
 export const QUEUE_WAIT_LIMIT_HOURS = 24
 
+/**
+ * Staged chunks with no processing upload are deleted once their newest chunk is this old. A request
+ * still arriving writes a chunk per MiB received and nothing times out a slow client, so this must
+ * exceed any stall between two chunks of a live upload: a day does, and leftovers of a crashed
+ * request (they hold customer data) still go the next day. Should a stall outlast it anyway, the
+ * upload's transaction finds chunks missing and answers 503: never an install on a file with a hole.
+ */
+export const ORPHAN_CHUNK_AGE_HOURS = 24
+
 export const timeoutMessage = (minutes: number): string =>
   `Processing timed out after ${minutes} minute${minutes === 1 ? '' : 's'}`
 
@@ -40,7 +49,7 @@ export async function sweepStuckJobs (db: Database, now: Date, timeoutMinutes: n
     await deleteChunks(tx.orm, swept.map(s => s.id))
     await onSwept?.(tx, swept)
     // Bytes staged by a request that died before its upload row was written.
-    await deleteOrphanChunks(tx.orm, startedBefore)
+    await deleteOrphanChunks(tx.orm, hoursBefore(now, ORPHAN_CHUNK_AGE_HOURS))
     // An ended window counts for nothing (the next attempt starts a new one); without this, one row
     // per shop that ever uploaded would stay forever.
     await deleteEndedWindows(tx.orm, now)

@@ -17,9 +17,17 @@ export async function readChunk (orm: Orm, uploadId: string, seq: number): Promi
   return rows[0] === undefined ? undefined : Buffer.from(rows[0].hex, 'hex')
 }
 
-export async function countChunks (orm: Orm, uploadId: string): Promise<number> {
-  const rows = await orm.select({ n: sql<number>`count(*)::int` }).from(uploadChunks).where(eq(uploadChunks.upload_id, uploadId))
-  return rows[0]?.n ?? 0
+export interface StoredChunks { chunks: number, bytes: number }
+
+/**
+ * Counts an upload's staged chunks and bytes in the caller's transaction, and claims them for it
+ * (created_at = now): an orphan cleanup racing that transaction either deleted them first (they are
+ * missing from the count) or re-checks the claimed rows' created_at and leaves them (see below).
+ */
+export async function claimStagedChunks (orm: Orm, uploadId: string, now: Date): Promise<StoredChunks> {
+  const rows = await orm.update(uploadChunks).set({ created_at: now }).where(eq(uploadChunks.upload_id, uploadId))
+    .returning({ bytes: sql<number>`octet_length(${uploadChunks.data})` })
+  return { chunks: rows.length, bytes: rows.reduce((sum, r) => sum + Number(r.bytes), 0) }
 }
 
 export async function deleteChunks (orm: Orm, uploadIds: string[]): Promise<void> {
@@ -29,15 +37,17 @@ export async function deleteChunks (orm: Orm, uploadIds: string[]): Promise<void
 
 /**
  * Chunks of uploads that are not processing and whose newest chunk is older than `cutoff`: a request
- * that died mid-upload, or leftovers. (An upload still streaming keeps adding chunks, so a slow one
- * is never cut short.)
+ * that died mid-upload without cleaning up (its process crashed), or leftovers. A live upload only writes a chunk per
+ * MiB received, so `cutoff` must be older than any stall a live upload can have. Each row's own
+ * created_at is tested too: a row that an upload's transaction claimed while this ran is re-read by
+ * Postgres after that commit, and its new created_at keeps it.
  */
 export async function deleteOrphanChunks (orm: Orm, cutoff: Date): Promise<number> {
   const live = orm.select({ id: csvUploads.id }).from(csvUploads).where(eq(csvUploads.status, 'processing'))
   const stale = orm.select({ id: uploadChunks.upload_id }).from(uploadChunks)
     .groupBy(uploadChunks.upload_id).having(lt(sql`max(${uploadChunks.created_at})`, cutoff))
   const rows = await orm.delete(uploadChunks)
-    .where(and(inArray(uploadChunks.upload_id, stale), notInArray(uploadChunks.upload_id, live)))
+    .where(and(inArray(uploadChunks.upload_id, stale), notInArray(uploadChunks.upload_id, live), lt(uploadChunks.created_at, cutoff)))
     .returning({ id: uploadChunks.upload_id })
   return new Set(rows.map(r => r.id)).size
 }

@@ -31,7 +31,7 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
         401: errorReply('Missing or invalid session token'),
         409: ConflictReply,
         413: errorReply('The file is over MAX_UPLOAD_MB, or a .csv.gz inflates past MAX_INFLATED_MB'),
-        503: errorReply('The database or queue is unavailable')
+        503: errorReply('The database or queue is unavailable, or the file could not be stored completely (nothing was kept; send it again)')
       }
     }
   }, async (request) => {

@@ -19,6 +19,8 @@ export interface StageLimits { maxUploadMb: number, maxInflatedMb: number }
 
 export interface StagedUpload {
   bytes: number
+  /** Chunk rows written (seq 0 … chunks - 1). */
+  chunks: number
   rows: number
   inspection: HeaderInspection
 }
@@ -115,7 +117,7 @@ export async function stageUpload (db: Database, uploadId: string, file: Readabl
       if (gunzipError !== null) throw gunzipError
     }
     await flush()
-    return { bytes, ...checks.finish() }
+    return { bytes, chunks: seq, ...checks.finish() }
   } catch (err) {
     throw asClientError(err)
   } finally {

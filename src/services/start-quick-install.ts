@@ -1,15 +1,16 @@
 // POST /api/bundles/quick-install: refuse early when the shop cannot start (409), stream the one file
-// into storage with its checks, then ONE short transaction re-checks under a per-shop lock, inserts
-// the upload row and enqueues its job. Anything failing leaves nothing behind: no row, no job, no bytes.
+// into storage with its checks, then ONE short transaction re-checks under a per-shop lock, checks the
+// stored file is whole, inserts the upload row and enqueues its job. Anything failing leaves nothing
+// behind: no row, no job, no bytes.
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { MultipartFile } from '@fastify/multipart'
 import type { Database } from '../../db/database.js'
 import type { Config } from '../config.js'
 import type { Queue } from '../../plugins/queue.js'
-import { InvalidFileError, RequestAbortedError, SingleFileRequiredError } from '../errors.js'
+import { InvalidFileError, RequestAbortedError, SingleFileRequiredError, StagedFileIncompleteError } from '../errors.js'
 import { findLatestUpload, insertUpload, lockShop, PROCESSING_UNIQUE_INDEX } from '../repositories/uploads.js'
-import { deleteChunks } from '../repositories/upload-chunks.js'
+import { claimStagedChunks, deleteChunks } from '../repositories/upload-chunks.js'
 import { alreadyProcessing, assertCanStart } from './install-state.js'
 import { stageUpload, type StagedUpload } from './stage-upload.js'
 import { clientAborted } from './client-aborted.js'
@@ -86,6 +87,12 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
     const { isRetry } = await db.transaction(async (tx) => {
       await lockShop(tx.orm, shop)
       const verdict = assertCanStart(await findLatestUpload(tx.orm, shop), at, config.QUICK_INSTALL_COOLDOWN_DAYS)
+      // Staging took as long as the client did: the file is accepted only if every byte is still stored.
+      const stored = await claimStagedChunks(tx.orm, uploadId, at)
+      if (stored.chunks !== file.chunks || stored.bytes !== file.bytes) {
+        log.warn({ event: 'staged_file_incomplete', received: { chunks: file.chunks, bytes: file.bytes }, stored }, 'staged chunks went missing before the upload was committed')
+        throw new StagedFileIncompleteError()
+      }
       await insertUpload(tx.orm, {
         id: uploadId,
         shop_id: shop,

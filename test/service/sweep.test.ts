@@ -5,7 +5,7 @@ import t from 'tap'
 import { startTestApp } from '../helpers/app.js'
 import { TINY_CATALOG, upload, waitFor } from '../helpers/http.js'
 import { processQuickInstall } from '../../src/jobs/process-quick-install.js'
-import { QUEUE_WAIT_LIMIT_HOURS, sweepStuckJobs } from '../../src/jobs/sweep-stuck-jobs.js'
+import { ORPHAN_CHUNK_AGE_HOURS, QUEUE_WAIT_LIMIT_HOURS, sweepStuckJobs } from '../../src/jobs/sweep-stuck-jobs.js'
 import crypto from 'node:crypto'
 import { engineSourceFor, THREAD_READ_MIN_BYTES } from '../../src/jobs/stored-upload.js'
 
@@ -41,11 +41,12 @@ t.test('the cron endpoint fails only uploads processing past the timeout, and de
   const fresh = await startUpload('fresh')
   await backdate(stuck, 11)
   await backdate(fresh, 9)
-  // Bytes of a request that died before its upload row was written...
-  await app.db.executeSql("insert into upload_chunks (upload_id, seq, data, created_at) values ($1, 0, '\\x00'::bytea, now() - interval '1 hour')", [crypto.randomUUID()])
+  // Bytes of a request that died, before its upload row was written, longer ago than the cleanup's cutoff...
+  const dayAndHour = ORPHAN_CHUNK_AGE_HOURS + 1
+  await app.db.executeSql("insert into upload_chunks (upload_id, seq, data, created_at) values ($1, 0, '\\x00'::bytea, now() - make_interval(hours => $2))", [crypto.randomUUID(), dayAndHour])
   // ...and of a slow upload still streaming: its first chunk is old, its newest is not.
   const streaming = crypto.randomUUID()
-  await app.db.executeSql("insert into upload_chunks (upload_id, seq, data, created_at) values ($1, 0, '\\x00'::bytea, now() - interval '1 hour'), ($1, 1, '\\x00'::bytea, now())", [streaming])
+  await app.db.executeSql("insert into upload_chunks (upload_id, seq, data, created_at) values ($1, 0, '\\x00'::bytea, now() - make_interval(hours => $2)), ($1, 1, '\\x00'::bytea, now())", [streaming, dayAndHour])
 
   const res = await cron()
   t.equal(res.statusCode, 200, res.body)
