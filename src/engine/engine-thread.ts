@@ -3,7 +3,7 @@
 // message and details) back.
 //
 // Protocol (main → worker): { type: 'chunk', chunk: ArrayBuffer } then { type: 'end' }, or
-// { type: 'fail', message } when the main thread's source broke. Worker → main: { type: 'ack' }
+// { type: 'fail', name, message } when the main thread's source broke (its name survives the crossing). Worker → main: { type: 'ack' }
 // once a chunk has been consumed (the main thread keeps a bounded number in flight), then
 // { type: 'result', result } or { type: 'error', error }.
 import os from 'node:os'
@@ -35,7 +35,7 @@ async function * chunks (): AsyncGenerator<Uint8Array> {
     wake = null
     const message = queue.shift() as ToThread
     if (message.type === 'end') return
-    if (message.type === 'fail') throw new Error(message.message)
+    if (message.type === 'fail') throw Object.assign(new Error(message.message), { name: message.name })
     port?.postMessage({ type: 'ack' })
     yield new Uint8Array(message.chunk)
   }

@@ -22,7 +22,7 @@ export interface EngineThreadData { options: EngineOptions, source?: ThreadSourc
 export type ToThread =
   | { type: 'chunk', chunk: ArrayBuffer }
   | { type: 'end' }
-  | { type: 'fail', message: string }
+  | { type: 'fail', name: string, message: string }
 
 export interface ThreadError {
   name: string
@@ -126,7 +126,8 @@ export async function runEngineInWorker (source: AsyncIterable<Uint8Array> | Thr
       }
       if (!stopped()) worker.postMessage({ type: 'end' } satisfies ToThread)
     } catch (err) {
-      if (!stopped()) worker.postMessage({ type: 'fail', message: err instanceof Error ? err.message : String(err) } satisfies ToThread)
+      const e = err instanceof Error ? err : new Error(String(err))
+      if (!stopped()) worker.postMessage({ type: 'fail', name: e.name, message: e.message } satisfies ToThread)
     }
   }
   if (!threadReads) void feed()

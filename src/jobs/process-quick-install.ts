@@ -5,14 +5,13 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database, Transaction } from '../../db/database.js'
 import { untilDatabaseAnswers } from '../../db/wait-for-database.js'
-import type { NewBundleRecommendation } from '../../db/schema.js'
+import type { CsvUpload, NewBundleRecommendation } from '../../db/schema.js'
 import { runEngineInWorker } from '../engine/run-in-worker.js'
 import { isEngineInputError } from '../engine/errors.js'
 import type { EngineResult, RunSummary } from '../engine/types.js'
-import type { CsvUpload } from '../../db/schema.js'
 import { completeUpload, endAttempt, failUpload, findUpload, startAttempt } from '../repositories/uploads.js'
 import { deleteChunks } from '../repositories/upload-chunks.js'
-import { engineSourceFor } from './stored-upload.js'
+import { engineSourceFor, isStoredFileIncomplete } from './stored-upload.js'
 import { replaceUploadBundles } from '../repositories/bundles.js'
 import type { QuickInstallJobData } from './queues.js'
 import type { UploadFinishedHook } from '../notifications/payload.js'
@@ -35,6 +34,9 @@ export interface QuickInstallDeps {
 }
 
 export type QuickInstallOutcome = 'completed' | 'failed' | 'skipped' | 'lost'
+
+/** What the merchant is told when the last attempt ends in an unexpected error (its details are logged). */
+export const INTERNAL_FAILURE = 'Bundle generation failed because of an internal error (it was logged for the operator). Please upload the file again.'
 
 class LostToSweep extends Error {}
 
@@ -136,7 +138,8 @@ async function runAttempt (deps: QuickInstallDeps, job: QuickInstallJob, upload:
     const finalAttempt = job.retryCount >= job.retryLimit
     log.error({ event: 'attempt_failed', err, final_attempt: finalAttempt }, 'quick install attempt failed')
     if (finalAttempt) {
-      const message = `Bundle generation failed: ${err instanceof Error ? err.message : String(err)}`
+      // The merchant reads this: an unexpected error's own words (a SQL text, a TypeError) stay in the log.
+      const message = isStoredFileIncomplete(err) ? `Bundle generation failed: ${err.message}` : INTERNAL_FAILURE
       const changed = await markFailed(db, uploadId, message, now(), undefined, finished('FAILED', 0, message, upload.total_rows))
       log.info({ event: 'failed', reason: message, changed }, 'quick install failed')
     }

@@ -13,6 +13,18 @@ import { readUploadChunks } from '../repositories/upload-chunks.js'
 
 export interface StoredUpload { uploadId: string, gzipped: boolean, expectedBytes: number }
 
+/**
+ * The stored bytes do not add up to what the upload recorded. Its message is for the merchant (send the
+ * file again); it keeps its name across the engine thread's boundary (run-in-worker.ts).
+ */
+export class StoredFileIncompleteError extends Error {
+  override name = 'StoredFileIncompleteError'
+}
+
+export function isStoredFileIncomplete (err: unknown): err is Error {
+  return err instanceof Error && err.name === 'StoredFileIncompleteError'
+}
+
 async function * storedBytes (orm: Orm, upload: StoredUpload): AsyncGenerator<Uint8Array> {
   let bytes = 0
   for await (const chunk of readUploadChunks(orm, upload.uploadId)) {
@@ -22,7 +34,7 @@ async function * storedBytes (orm: Orm, upload: StoredUpload): AsyncGenerator<Ui
     // without this the whole file would be read in one stretch while every request waits.
     await new Promise(resolve => setImmediate(resolve))
   }
-  if (bytes !== upload.expectedBytes) throw new Error(`the stored file is incomplete (${bytes} of ${upload.expectedBytes} bytes); please upload it again`)
+  if (bytes !== upload.expectedBytes) throw new StoredFileIncompleteError(`the stored file is incomplete (${bytes} of ${upload.expectedBytes} bytes); please upload it again`)
 }
 
 /** The upload's bytes read through `orm`, inflated when they were stored gzipped. */

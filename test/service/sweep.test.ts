@@ -4,7 +4,7 @@
 import t from 'tap'
 import { startTestApp } from '../helpers/app.js'
 import { TINY_CATALOG, upload, waitFor } from '../helpers/http.js'
-import { processQuickInstall } from '../../src/jobs/process-quick-install.js'
+import { INTERNAL_FAILURE, processQuickInstall } from '../../src/jobs/process-quick-install.js'
 import { ORPHAN_CHUNK_AGE_HOURS, QUEUE_WAIT_LIMIT_HOURS, sweepStuckJobs } from '../../src/jobs/sweep-stuck-jobs.js'
 import crypto from 'node:crypto'
 import { engineSourceFor, THREAD_READ_MIN_BYTES } from '../../src/jobs/stored-upload.js'
@@ -112,6 +112,15 @@ t.test('a stored file that lost bytes fails with a reason instead of running on 
   const failed = await row(id)
   t.equal(failed.status, 'failed', 'the last attempt records the failure')
   t.match(failed.error_message, /stored file is incomplete \(0 of \d+ bytes\)/)
+})
+
+t.test('an unexpected error on the last attempt tells the merchant no internals', async (t) => {
+  const id = await startUpload('internal-error')
+  // Plain CSV bytes marked as gzip: inflating them fails inside the engine with zlib's own words.
+  await app.db.executeSql('update csv_uploads set gzipped = true where id = $1', [id])
+  await t.rejects(processQuickInstall({ db: app.db, log: app.log, signal: new AbortController().signal },
+    { id: 'job-internal', data: { upload_id: id, shop_id: 'internal-error.myshopify.com' }, retryCount: 2, retryLimit: 2 }), /header/)
+  t.same(await row(id), { status: 'failed', error_message: INTERNAL_FAILURE }, 'the generic sentence, not zlib\'s "incorrect header check"')
 })
 
 t.test('on Postgres the engine thread reads a large upload itself; a stored file that lost bytes still fails', async (t) => {
