@@ -60,9 +60,20 @@ t.test('run summary rows', async t => {
   t.equal(rows['Orders used'], '2,900')
   t.equal(rows['Orders with two or more products'], '1,200')
   t.same(rows['Lines left out (34)'], ['30 refunded', '4 gift cards'], 'largest first; zero counts left out')
+  t.notOk('Repeated lines merged' in rows, 'no merged-lines row when nothing was merged')
   t.same(rows['Unreadable rows skipped'], ['2: bad quantity'])
   t.equal(rows['Notes on the file'], 'Column "Name" appears twice; the first is used.')
   t.equal(rows.Bundles, '20 bought-together bundles, 3 volume discounts')
+})
+
+t.test('run summary: repeated lines are merged, not left out', async t => {
+  // ingest/orders.ts adds a repeated line's quantity to the order's first line for that product.
+  const rows = Object.fromEntries(summaryRows({ ...summary, lines_dropped: { refunded: 30, duplicate_line: 51, tip: 4 } }))
+  t.same(rows['Lines left out (34)'], ['30 refunded', '4 tips'],
+    'the count and the list hold only lines really left out (the old page said "Lines left out (85)", merged repeats included)')
+  t.equal(rows['Repeated lines merged'], '51 lines for a product already in its order: counted once, quantities added')
+  t.same(Object.fromEntries(summaryRows({ ...summary, lines_dropped: { duplicate_line: 3 } }))['Lines left out'], 'none',
+    'only merged repeats: nothing was left out')
 })
 
 const fbt: Bundle = {

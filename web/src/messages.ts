@@ -121,7 +121,7 @@ const DROP_LABELS: Record<string, string> = {
   shipping_protection: 'shipping protection',
   fee: 'postage, fees and adjustments',
   free_item: 'free items',
-  duplicate_line: 'repeats of a product within an order (merged)',
+  duplicate_line: 'repeats of a product within an order (merged)', // listed apart: see summaryRows
   inactive_product: 'draft or archived products',
   image_row: 'image-only rows'
 }
@@ -145,7 +145,10 @@ export function summaryRows (s: RunSummary): Array<[string, SummaryValue]> {
     rows.push(['Orders with two or more products', s.multi_product_orders.toLocaleString('en-US')])
   }
   rows.push(['Products', s.products.toLocaleString('en-US')])
+  // A repeated line is merged into its order's line (quantities added), not left out: counted apart.
+  const merged = s.lines_dropped?.duplicate_line ?? 0
   const dropped = Object.entries(s.lines_dropped ?? {})
+    .filter(([reason]) => reason !== 'duplicate_line')
     .map(([reason, n]) => [reason, n ?? 0] as const)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])
@@ -153,6 +156,9 @@ export function summaryRows (s: RunSummary): Array<[string, SummaryValue]> {
   rows.push([`Lines left out${droppedTotal > 0 ? ` (${droppedTotal.toLocaleString('en-US')})` : ''}`, dropped.length === 0
     ? 'none'
     : dropped.map(([r, n]) => `${n.toLocaleString('en-US')} ${dropReasonLabel(r)}`)])
+  if (merged > 0) {
+    rows.push(['Repeated lines merged', `${plural(merged, 'line')} for a product already in its order: counted once, quantities added`])
+  }
   const skipped = Object.entries(s.rows_skipped ?? {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])
   if (skipped.length > 0) {
     rows.push(['Unreadable rows skipped', skipped.map(([r, n]) => `${n.toLocaleString('en-US')}: ${r}`)])
