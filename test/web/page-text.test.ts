@@ -5,6 +5,9 @@ import { uploadRefusal, summaryRows, formatElapsed, formatTime, cooldownSentence
 import { bundleRow, bundleRows, MISSING } from '../../web/src/bundle-rows.js'
 import { authModeFrom, normaliseShop } from '../../web/src/auth-mode.js'
 
+/** Table text as a reader sees it: the page joins a volume tier's words with no-break spaces. */
+const plain = (text: string): string => text.replace(/\u00a0/g, ' ')
+
 t.test('409 ALREADY_COMPLETED: when, how many bundles, days to wait', async t => {
   const r = uploadRefusal(409, {
     detail: {
@@ -125,6 +128,30 @@ t.test('bundle rows: volume tiers, lift not applicable', async t => {
   t.equal(r.lift, MISSING)
   t.equal(r.discount, '5% / 10%')
   t.same(bundleRows([volume, fbt, catalog]).map(x => x.rank), ['1', '2', '3'], 'sorted by rank')
+})
+
+t.test('bundle rows: a volume price says how many units it buys', async t => {
+  const r = bundleRow(volume)
+  t.equal(plain(r.price), '2 for $19.00, 3 for $27.00', 'each tier\'s total with its quantity, not a bare "$19.00" that reads as one unit\'s price')
+  t.notMatch(r.price.split(', ')[0], / /, 'a tier never wraps inside itself')
+  t.equal(r.listPrice, null, 'no struck-through "was" that would compare a total with a total of unstated size')
+  t.equal(r.unitPrice, '$10.00', 'the full unit price, the yardstick for the tiers')
+  const firstTierThree: Bundle = {
+    ...volume,
+    items: [{ ...volume.items[0], quantity: 3 }],
+    pricing: { ...volume.pricing, list_price: 30, bundle_price: 27, tiers: [{ quantity: 3, discount_percent: 10, unit_price: 9, total_price: 27 }] }
+  }
+  t.equal(plain(bundleRow(firstTierThree).price), '3 for $27.00', 'a shop whose first tier is 3 units')
+  const noTiers: Bundle = { ...volume, pricing: { ...volume.pricing, tiers: undefined } }
+  t.equal(plain(bundleRow(noTiers).price), '2 for $19.00', 'a run stored without tiers: the one offer, with its quantity')
+  const unpriced: Bundle = {
+    ...volume,
+    items: [{ ...volume.items[0], price: null }],
+    pricing: { ...volume.pricing, list_price: null, bundle_price: null, tiers: [{ quantity: 2, discount_percent: 5, unit_price: null, total_price: null }] }
+  }
+  t.equal(bundleRow(unpriced).price, MISSING, 'no price in the file: no made-up price')
+  t.equal(bundleRow(unpriced).unitPrice, null)
+  t.equal(bundleRow(fbt).unitPrice, null, 'bought-together bundles keep their "was" price')
 })
 
 t.test('auth mode and shop names', async t => {

@@ -12,8 +12,12 @@ export interface BundleRow {
   together: string
   lift: string
   discount: string
+  /** FBT: the bundle's price. VOLUME: each tier's total, "2 for $46.38, 3 for $67.17", so no price reads as one unit's. */
   price: string
+  /** FBT: the items' full price, shown struck through. */
   listPrice: string | null
+  /** VOLUME: one unit at full price, the yardstick for the tiers ("was $23.99 each"). */
+  unitPrice: string | null
   reason: string
 }
 
@@ -52,11 +56,27 @@ function discount (b: Bundle): string {
   return percent(b.pricing.discount_percent)
 }
 
+// A tier's words never split across lines; a long ladder wraps between tiers.
+const NBSP = '\u00a0'
+
+/** "2 for $46.38, 3 for $67.17, 5 for $107.95"; MISSING when the file gave no price. */
+function volumePrice (b: Bundle): string {
+  const currency = b.pricing.currency
+  const tiers = b.pricing.tiers ?? []
+  const priced = tiers.length > 0
+    ? tiers.map(t => [t.quantity, t.total_price] as const)
+    : [[b.items[0]?.quantity ?? 2, b.pricing.bundle_price] as const] // no tiers (an older run): the one offer
+  if (priced.some(([, total]) => total === null)) return MISSING
+  return priced.map(([quantity, total]) => `${quantity} for ${formatMoney(total, currency)}`.replace(/ /g, NBSP)).join(', ')
+}
+
 export function bundleRow (b: Bundle): BundleRow {
   const heuristic = b.source === 'catalog' || b.stats === null
   const currency = b.pricing.currency
-  const price = formatMoney(b.pricing.bundle_price, currency)
+  const volume = b.type === 'VOLUME'
+  const price = volume ? volumePrice(b) : formatMoney(b.pricing.bundle_price, currency)
   const list = b.pricing.list_price
+  const unit = b.items[0]?.price ?? null
   return {
     rank: String(b.rank),
     products: products(b),
@@ -66,7 +86,8 @@ export function bundleRow (b: Bundle): BundleRow {
     lift: heuristic || b.stats?.lift === null || b.stats?.lift === undefined ? MISSING : b.stats.lift.toFixed(2),
     discount: discount(b),
     price,
-    listPrice: list !== null && price !== MISSING && b.pricing.bundle_price !== list ? formatMoney(list, currency) : null,
+    listPrice: !volume && list !== null && price !== MISSING && b.pricing.bundle_price !== list ? formatMoney(list, currency) : null,
+    unitPrice: volume && unit !== null && price !== MISSING ? formatMoney(unit, currency) : null,
     reason: b.reason
   }
 }

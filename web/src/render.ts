@@ -1,21 +1,28 @@
 // Renders the bundles table and the run summary.
 import type { Bundle, RunSummary } from './api-types.js'
-import { bundleRows } from './bundle-rows.js'
+import { bundleRows, type BundleRow } from './bundle-rows.js'
 import { summaryRows } from './messages.js'
 import { make } from './dom.js'
 
 const LABELS = ['Rank', 'Products', 'Type', 'Orders together', 'Lift', 'Suggested discount', 'Bundle price']
-const NUMERIC = new Set([0, 3, 4, 5, 6])
+// num: right-aligned figures; products and price may wrap (long titles, volume tiers).
+const CLASSES = ['num', 'products', 'type', 'num', 'num', 'num', 'num price']
 
 /** One cell: its value, an optional second line, labelled for the phone layout. */
 function cell (index: number, value: string, note?: { text: string, className: string }): HTMLTableCellElement {
-  const td = make('td', undefined, NUMERIC.has(index) ? 'num' : undefined)
+  const td = make('td', undefined, CLASSES[index])
   td.dataset.label = LABELS[index]
   // One wrapper, so the phone layout's grid has exactly two columns: the label and this.
   const body = make('div', value)
   if (note !== undefined) body.append(make('span', note.text, note.className))
   td.append(body)
   return td
+}
+
+function priceNote (row: BundleRow): { text: string, className: string } | undefined {
+  if (row.listPrice !== null) return { text: `was ${row.listPrice}`, className: 'was' }
+  if (row.unitPrice !== null) return { text: `was ${row.unitPrice} each`, className: 'was' }
+  return undefined
 }
 
 export function renderBundles (tbody: HTMLTableSectionElement, bundles: Bundle[]): void {
@@ -29,7 +36,7 @@ export function renderBundles (tbody: HTMLTableSectionElement, bundles: Bundle[]
       cell(3, row.together),
       cell(4, row.lift),
       cell(5, row.discount),
-      cell(6, row.price, row.listPrice === null ? undefined : { text: `was ${row.listPrice}`, className: 'was' })
+      cell(6, row.price, priceNote(row))
     )
     return tr
   }))
