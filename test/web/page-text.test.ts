@@ -1,9 +1,14 @@
 // The sentences and table cells the merchant page shows, from the service's answers.
 import t from 'tap'
 import type { Bundle, RunSummary } from '../../src/engine/types.js'
-import { uploadRefusal, summaryRows, formatElapsed, formatTime, cooldownSentence } from '../../web/src/messages.js'
+import type { QuickInstallStatus } from '../../web/src/api-types.js'
+import {
+  uploadRefusal, summaryRows, formatElapsed, formatTime, cooldownSentence, completedSentence, previousBundlesSentence,
+  stoppedChecking, lostContactNote, downloadFailure, SESSION_REFUSED
+} from '../../web/src/messages.js'
 import { bundleRow, bundleRows, MISSING } from '../../web/src/bundle-rows.js'
 import { authModeFrom, normaliseShop } from '../../web/src/auth-mode.js'
+import { canRunAgain, stateOf } from '../../web/src/status.js'
 
 /** Table text as a reader sees it: the page joins a volume tier's words with no-break spaces. */
 const plain = (text: string): string => text.replace(/\u00a0/g, ' ')
@@ -152,6 +157,49 @@ t.test('bundle rows: a volume price says how many units it buys', async t => {
   t.equal(bundleRow(unpriced).price, MISSING, 'no price in the file: no made-up price')
   t.equal(bundleRow(unpriced).unitPrice, null)
   t.equal(bundleRow(fbt).unitPrice, null, 'bought-together bundles keep their "was" price')
+})
+
+const completedIn = (days: number, extra: Partial<QuickInstallStatus> = {}): QuickInstallStatus => ({
+  has_quick_install: true, status: 'COMPLETED', job_id: 'j', completed_at: '2026-11-20T09:05:00.000Z',
+  bundles_created: 61, days_since_install: 30 - days, can_retry_in_days: days, can_run: days === 0, ...extra
+})
+
+t.test('status: states, and whether an upload would be accepted', async t => {
+  t.equal(stateOf({ has_quick_install: false, can_run: true }), 'NONE')
+  t.equal(stateOf(completedIn(3)), 'COMPLETED')
+  t.equal(canRunAgain(completedIn(3)), false, 'within the cooldown: no upload to offer')
+  t.equal(canRunAgain(completedIn(0)), true, 'cooldown over')
+  t.equal(canRunAgain({ has_quick_install: true, status: 'COMPLETED', can_retry_in_days: 4 }), false, 'an older service without can_run: judged by the days left')
+  t.equal(canRunAgain({ has_quick_install: true, status: 'FAILED', can_run: true }), true)
+})
+
+t.test('completed: what it made, when, and when it can run again', async t => {
+  t.equal(completedSentence(completedIn(22)), 'Quick install made 61 bundles on 20 Nov 2026, 09:05 UTC. You can run it again in 22 days.')
+  t.equal(completedSentence(completedIn(0)), 'Quick install made 61 bundles on 20 Nov 2026, 09:05 UTC. You can run it again now.')
+  t.equal(completedSentence(completedIn(0, { can_run: false, can_retry_in_days: undefined, bundles_created: undefined, completed_at: undefined })),
+    'Quick install finished. It cannot be run again yet.', 'can_run false with no days: still says why there is no upload')
+  t.equal(previousBundlesSentence('2026-11-20T09:05:00.000Z'),
+    'The failed run did not replace them: these are still your shop\'s bundles, from the quick install completed on 20 Nov 2026, 09:05 UTC.')
+  t.match(previousBundlesSentence(null), /from the quick install that last completed\.$/)
+})
+
+t.test('polling trouble: lost contact, and stopped for good', async t => {
+  t.equal(lostContactNote(4000, 'network'), 'Lost contact with the service; trying again in 4 s.')
+  t.equal(lostContactNote(30_000, 'session'), 'Shopify did not give this page a session; trying again in 30 s.')
+  const expired = stoppedChecking(401)
+  t.match(expired.state, /checking stopped/, 'the card no longer says "Processing"')
+  t.match(expired.note, /^Stopped checking: /, 'the card no longer says "Checking every 2 seconds"')
+  t.notMatch(expired.note, /every 2 seconds/)
+  t.equal(expired.status, 'Stopped checking the quick install.')
+  t.equal(expired.alert, SESSION_REFUSED, '401: the session ended')
+  t.equal(stoppedChecking(404).alert, 'Could not read the quick install status (HTTP 404). Reload the page to try again.')
+})
+
+t.test('CSV download failures as sentences', async t => {
+  t.equal(downloadFailure(401), SESSION_REFUSED)
+  t.match(downloadFailure(404), /no longer available/)
+  t.match(downloadFailure(null), /did not reach the service/)
+  t.match(downloadFailure(503), /HTTP 503/)
 })
 
 t.test('auth mode and shop names', async t => {

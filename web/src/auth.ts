@@ -32,6 +32,14 @@ export function rememberShop (shop: string): void {
   safeSet(localStorage, SHOP_KEY, shop)
 }
 
+/** Puts the chosen shop in the address, since `?shop=` wins on a reload (no entry is added to history). */
+export function showShopInAddress (shop: string): void {
+  const url = new URL(location.href)
+  if (shop === '') url.searchParams.delete('shop')
+  else url.searchParams.set('shop', shop)
+  history.replaceState(history.state, '', url)
+}
+
 function safeGet (store: Storage, key: string): string | null {
   try { return store.getItem(key) } catch { return null } // storage can be disabled
 }
@@ -41,6 +49,11 @@ function safeSet (store: Storage, key: string, value: string): void {
     if (value === '') store.removeItem(key)
     else store.setItem(key, value)
   } catch { /* storage disabled: the choice lasts for this page only */ }
+}
+
+/** App Bridge gave no session token (the admin session ended, or App Bridge failed): nothing was sent. */
+export class SessionUnavailableError extends Error {
+  override readonly name = 'SessionUnavailableError'
 }
 
 export class Session {
@@ -56,7 +69,7 @@ export class Session {
   async headers (): Promise<Record<string, string>> {
     if (this.mode === 'development') return this.shop === '' ? {} : { 'X-Shop-Domain': this.shop }
     const token = window.shopify !== undefined
-      ? await window.shopify.idToken()
+      ? await window.shopify.idToken().catch((e: unknown) => { throw new SessionUnavailableError(String(e)) })
       : new URLSearchParams(location.search).get('token')
     return token === null || token === '' ? {} : { Authorization: `Bearer ${token}` }
   }

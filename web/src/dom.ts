@@ -18,3 +18,11 @@ export function make<K extends keyof HTMLElementTagNameMap> (
   if (className !== undefined) el.className = className
   return el
 }
+
+/**
+ * Moves the keyboard to a section's heading (tabindex="-1" in the page), so a screen reader reads
+ * the new state and Tab continues from there instead of from the top of the page.
+ */
+export function focusHeading (section: HTMLElement): void {
+  section.querySelector<HTMLElement>('h2')?.focus()
+}

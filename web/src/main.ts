@@ -1,90 +1,55 @@
 // The merchant page's controller: finds out who it speaks for, asks the status endpoint what this
 // shop's quick install is doing, and shows the upload form, the progress, the failure or the bundles.
 import type { BundlesPage, QuickInstallStatus } from './api-types.js'
-import { ApiError, downloadExport, exportUrl, getJson, uploadFile } from './api.js'
+import { ApiError, downloadExport, getJson, uploadFile } from './api.js'
 import { authModeFrom, normaliseShop } from './auth-mode.js'
-import { Session, initialShop, rememberShop } from './auth.js'
-import { byId, show } from './dom.js'
-import { cooldownSentence, formatBytes, formatElapsed, formatTime, plural, uploadRefusal } from './messages.js'
-import { createPoller, type Poller } from './poller.js'
+import { Session, SessionUnavailableError, initialShop, rememberShop, showShopInAddress } from './auth.js'
+import { show } from './dom.js'
+import {
+  NO_SESSION, SESSION_REFUSED, SESSION_UNAVAILABLE, completedSentence, downloadFailure, formatBytes, formatElapsed,
+  lostContactNote, plural, previousBundlesSentence, stoppedChecking, uploadRefusal
+} from './messages.js'
+import { backoffDelay, createPoller, type Poller } from './poller.js'
 import { renderBundles, renderSummary } from './render.js'
+import { canRunAgain, stateOf } from './status.js'
+import { announce, setAlert, showSections, ui } from './ui.js'
 
 const STATUS_URL = '/api/bundles/quick-install/status'
-const SESSION_REFUSED = 'The service did not accept your session. Open the app again from your Shopify admin.'
-const NO_SESSION = 'This service needs a Shopify session: open the app from your Shopify admin, ' +
-  'or add ?token=<session token> to this page\'s address.'
 const POLL_MS = 2000
-
-const ui = {
-  shopForm: byId<HTMLFormElement>('shop-form'),
-  shop: byId<HTMLInputElement>('shop'),
-  status: byId('status'),
-  alert: byId('alert'),
-  uploadSection: byId('upload-section'),
-  uploadForm: byId<HTMLFormElement>('upload-form'),
-  dropZone: byId('drop-zone'),
-  file: byId<HTMLInputElement>('file'),
-  fileInfo: byId('file-info'),
-  uploadButton: byId<HTMLButtonElement>('upload-button'),
-  uploadMessage: byId('upload-message'),
-  progress: byId('upload-progress'),
-  progressBar: byId<HTMLProgressElement>('progress-bar'),
-  progressText: byId('progress-text'),
-  processing: byId('processing-section'),
-  procState: byId('proc-state'),
-  procElapsed: byId('proc-elapsed'),
-  procJob: byId('proc-job'),
-  procNote: byId('proc-note'),
-  failed: byId('failed-section'),
-  failedMessage: byId('failed-message'),
-  retry: byId<HTMLButtonElement>('retry-button'),
-  results: byId('results-section'),
-  resultsMeta: byId('results-meta'),
-  exportLink: byId<HTMLAnchorElement>('export-link'),
-  bundlesBody: byId<HTMLTableSectionElement>('bundles-body'),
-  summary: byId('summary')
-}
+const MAX_BACKOFF_MS = 30_000
+const PROCESSING_NOTE = 'Checking every 2 seconds. You can leave or reload this page: it picks up where it is.'
 
 let session = new Session('development', '')
 let poller: Poller | null = null
 let completedJob: string | null = null
 let elapsedTimer: ReturnType<typeof setInterval> | null = null
 let elapsedOrigin = 0 // Date.now() at which the job started, by the server's elapsed_seconds
+let statusRetry: ReturnType<typeof setTimeout> | null = null
+let lostContact = false
+let uploading = false
 // Bumped when the shop changes or an upload starts, so late answers meant for the old view are dropped.
 let view = 0
 
-function announce (text: string): void {
-  ui.status.textContent = text
+/** What the page shows; a new object per state shown, so a late answer can tell it is stale. */
+interface Shown { state: string, jobId: string | null, canRun: boolean }
+let shown: Shown = { state: '', jobId: null, canRun: true }
+
+/** The service refused the request itself (4xx other than 429): asking again gets the same answer. */
+function refusedByService (e: unknown): e is ApiError {
+  return e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 429
 }
 
-/**
- * Shows one message, or clears them. Answers to an upload appear beside the upload button, where the
- * merchant is looking; the rest at the top of the page. Both are role="alert" regions.
- */
-function setAlert (text: string | null, kind: 'info' | 'error' = 'error', where: 'page' | 'upload' = 'page'): void {
-  for (const el of [ui.alert, ui.uploadMessage]) {
-    el.textContent = ''
-    show(el, false)
-  }
-  if (text === null) return
-  const el = where === 'upload' ? ui.uploadMessage : ui.alert
-  el.textContent = text
-  el.className = kind === 'error' ? 'notice notice-error' : 'notice'
-  show(el, true)
-  el.scrollIntoView({ block: 'nearest' })
+function sessionRefused (e: unknown): boolean {
+  return e instanceof ApiError && (e.status === 401 || e.status === 403)
 }
 
+/** Stops every status check: the poller, the elapsed clock, a pending retry of the first load. */
 function stopPolling (): void {
   poller?.stop()
   if (elapsedTimer !== null) clearInterval(elapsedTimer)
   elapsedTimer = null
-}
-
-function showSections (which: { upload?: boolean, processing?: boolean, failed?: boolean, results?: boolean }): void {
-  show(ui.uploadSection, which.upload === true)
-  show(ui.processing, which.processing === true)
-  show(ui.failed, which.failed === true)
-  show(ui.results, which.results === true)
+  if (statusRetry !== null) clearTimeout(statusRetry)
+  statusRetry = null
 }
 
 // ---- processing -------------------------------------------------------------------------------
@@ -93,12 +58,14 @@ function updateElapsed (): void {
   ui.procElapsed.textContent = formatElapsed((Date.now() - elapsedOrigin) / 1000)
 }
 
-function showProcessing (jobId: string | undefined, elapsedSeconds: number | undefined, startedAt: string | undefined): void {
-  showSections({ processing: true })
+function showProcessing (jobId: string | undefined, elapsedSeconds: number | undefined, startedAt: string | undefined, follow: boolean): void {
+  shown = { state: 'PROCESSING', jobId: jobId ?? null, canRun: false }
+  lostContact = false
   ui.procState.textContent = 'Processing'
   ui.procJob.textContent = jobId ?? ''
-  ui.procNote.textContent = 'Checking every 2 seconds. You can leave or reload this page: it picks up where it is.'
+  ui.procNote.textContent = PROCESSING_NOTE
   syncElapsed(elapsedSeconds, startedAt)
+  showSections({ processing: true }, ui.processing, follow)
   announce('Processing: bundles are being generated from your file.')
   if (elapsedTimer === null) elapsedTimer = setInterval(updateElapsed, 1000)
 }
@@ -111,8 +78,15 @@ function syncElapsed (elapsedSeconds: number | undefined, startedAt: string | un
   updateElapsed()
 }
 
-function stateOf (s: QuickInstallStatus): string {
-  return s.has_quick_install ? (s.status ?? 'UNKNOWN') : 'NONE'
+/** Polling gave up (e.g. 401: the session ended): the card must not go on saying "Checking every 2 seconds". */
+function showStoppedChecking (httpStatus: number): void {
+  const stopped = stoppedChecking(httpStatus)
+  updateElapsed()
+  ui.procElapsed.textContent = `${ui.procElapsed.textContent ?? ''} when checking stopped`
+  ui.procState.textContent = stopped.state
+  ui.procNote.textContent = stopped.note
+  announce(stopped.status)
+  setAlert(stopped.alert)
 }
 
 function startPolling (knownState: string | undefined, delayFirst: boolean): void {
@@ -123,16 +97,19 @@ function startPolling (knownState: string | undefined, delayFirst: boolean): voi
     stateOf,
     terminalStates: ['COMPLETED', 'FAILED', 'NONE'],
     intervalMs: POLL_MS,
-    maxBackoffMs: 30_000,
-    isFatal: e => e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 429,
+    maxBackoffMs: MAX_BACKOFF_MS,
+    isFatal: refusedByService, // a token App Bridge failed to give is retried: the next may come
     onStatus: s => {
-      if (current !== view) return
-      if (stateOf(s) === 'PROCESSING') {
-        ui.procState.textContent = 'Processing'
-        ui.procJob.textContent = s.job_id ?? ui.procJob.textContent // another tab may have started a newer one
-        ui.procNote.textContent = 'Checking every 2 seconds. You can leave or reload this page: it picks up where it is.'
-        syncElapsed(s.elapsed_seconds, s.started_at ?? s.created_at)
+      if (current !== view || stateOf(s) !== 'PROCESSING') return
+      ui.procState.textContent = 'Processing'
+      if (s.job_id !== undefined && s.job_id !== shown.jobId) { // another tab may have started a newer one
+        ui.procJob.textContent = s.job_id
+        shown = { ...shown, jobId: s.job_id }
       }
+      ui.procNote.textContent = PROCESSING_NOTE
+      syncElapsed(s.elapsed_seconds, s.started_at ?? s.created_at)
+      if (lostContact) announce('Back in contact with the service: bundles are still being generated.')
+      lostContact = false
     },
     onStateChange: (_state, s) => {
       if (current !== view) return
@@ -143,12 +120,14 @@ function startPolling (knownState: string | undefined, delayFirst: boolean): voi
       if (current !== view) return
       if (retryInMs === null) {
         stopPolling()
-        setAlert(error instanceof ApiError && (error.status === 401 || error.status === 403)
-          ? SESSION_REFUSED
-          : 'Could not read the quick install status. Reload the page to try again.')
+        showStoppedChecking((error as ApiError).status) // only refusedByService errors stop polling
         return
       }
-      ui.procNote.textContent = `Lost contact with the service; trying again in ${Math.round(retryInMs / 1000)} s.`
+      // Said in the status line too: a screen reader hears that the page is no longer up to date.
+      lostContact = true
+      const note = lostContactNote(retryInMs, error instanceof SessionUnavailableError ? 'session' : 'network')
+      ui.procNote.textContent = note
+      announce(note)
     }
   })
   poller.start({ knownState, delayFirst })
@@ -156,62 +135,86 @@ function startPolling (knownState: string | undefined, delayFirst: boolean): voi
 
 // ---- the states -------------------------------------------------------------------------------
 
-function applyStatus (s: QuickInstallStatus): void {
+/** Shows a status. `follow`: the merchant caused this, so the keyboard goes to the new section. */
+function applyStatus (s: QuickInstallStatus, follow = false): void {
   const state = stateOf(s)
   if (state !== 'PROCESSING') stopPolling()
   switch (state) {
     case 'PROCESSING':
-      showProcessing(s.job_id, s.elapsed_seconds, s.started_at ?? s.created_at)
+      showProcessing(s.job_id, s.elapsed_seconds, s.started_at ?? s.created_at, follow)
       if (poller?.running !== true) startPolling('PROCESSING', true)
       return
     case 'COMPLETED':
-      void showCompleted(s)
+      void showCompleted(s, follow)
       return
     case 'FAILED':
-      showFailed(s.error_message ?? s.message ?? 'The run stopped without an error message.')
+      showFailed(s, follow)
       return
     default:
-      showIdle()
+      showIdle(follow)
   }
 }
 
-function showIdle (): void {
-  showSections({ upload: true })
+function showIdle (follow: boolean): void {
+  shown = { state: 'NONE', jobId: null, canRun: true }
   ui.uploadButton.textContent = 'Start quick install'
+  showSections({ upload: true }, ui.uploadSection, follow)
   announce('Ready: choose your order export to start.')
 }
 
-function showFailed (message: string): void {
-  showSections({ upload: true, failed: true })
-  ui.failedMessage.textContent = message
+function showFailed (s: QuickInstallStatus, follow: boolean): void {
+  const mine: Shown = { state: 'FAILED', jobId: s.job_id ?? null, canRun: true }
+  shown = mine
+  completedJob = null
+  ui.failedMessage.textContent = s.error_message ?? s.message ?? 'The run stopped without an error message.'
   ui.uploadButton.textContent = 'Start quick install'
+  showSections({ upload: true, failed: true }, ui.failed, follow)
   announce('Quick install failed. The reason and a retry button are below.')
+  void showPreviousBundles(mine)
 }
 
-async function showCompleted (s: QuickInstallStatus): Promise<void> {
+/**
+ * A failed run replaces nothing: GET /api/bundles still serves the shop's last completed install.
+ * Those bundles are shown under the failure, labelled; 404 (none ever completed) shows nothing.
+ */
+async function showPreviousBundles (mine: Shown): Promise<void> {
   const current = view
-  completedJob = s.job_id ?? null
-  ui.exportLink.href = exportUrl(completedJob)
-  const when = formatTime(s.completed_at)
-  const made = typeof s.bundles_created === 'number' ? `made ${plural(s.bundles_created, 'bundle')}` : 'finished'
-  ui.resultsMeta.textContent = `Quick install ${made}${when === null ? '' : ` on ${when}`}. ${cooldownSentence(s.can_retry_in_days)}`.trim()
+  let page: BundlesPage
+  try {
+    page = await getJson<BundlesPage>(session, bundlesUrl(null))
+  } catch {
+    return // 404: no earlier install; anything else: the failure alone is the news
+  }
+  if (current !== view || shown !== mine || page.bundles.length === 0) return
+  completedJob = page.job_id ?? null
+  ui.resultsHeading.textContent = 'Your bundles from the previous install'
+  ui.resultsMeta.textContent = previousBundlesSentence(page.completed_at)
+  const total = fillResults(page)
+  show(ui.results, true)
+  announce(`Quick install failed. The reason and a retry button are below, then your ${plural(total, 'bundle')} from the previous install.`)
+}
+
+async function showCompleted (s: QuickInstallStatus, follow: boolean): Promise<void> {
+  const current = view
+  const canRun = canRunAgain(s)
+  const mine: Shown = { state: 'COMPLETED', jobId: s.job_id ?? null, canRun }
+  shown = mine
+  completedJob = mine.jobId
+  ui.resultsHeading.textContent = 'Your bundles'
+  ui.resultsMeta.textContent = completedSentence(s)
   ui.uploadButton.textContent = 'Run quick install again'
-  announce('Completed: loading your bundles…')
-  showSections({ upload: true, results: true })
   ui.bundlesBody.replaceChildren()
   ui.summary.replaceChildren()
+  // Within the cooldown an upload would only be refused: no form; the sentence above says when.
+  showSections({ upload: canRun, results: true }, ui.results, follow)
+  announce('Completed: loading your bundles…')
   try {
     const page = await getJson<BundlesPage>(session, bundlesUrl(completedJob))
-    if (current !== view) return
-    renderBundles(ui.bundlesBody, page.bundles)
-    renderSummary(ui.summary, page.summary)
-    const total = page.total ?? page.bundles.length
-    if (total > page.bundles.length) {
-      ui.resultsMeta.textContent += ` Showing the best ${page.bundles.length} of ${total}; the CSV has them all.`
-    }
+    if (current !== view || shown !== mine) return
+    const total = fillResults(page)
     announce(`Completed: ${plural(total, 'bundle')} ready.`)
   } catch (error) {
-    if (current !== view) return
+    if (current !== view || shown !== mine) return
     announce('Completed, but the bundles could not be loaded.')
     setAlert(error instanceof ApiError
       ? `The bundles could not be loaded (HTTP ${error.status}). Reload the page to try again.`
@@ -219,11 +222,39 @@ async function showCompleted (s: QuickInstallStatus): Promise<void> {
   }
 }
 
+/** Fills the table and the run summary; returns how many bundles the install has in all. */
+function fillResults (page: BundlesPage): number {
+  renderBundles(ui.bundlesBody, page.bundles)
+  renderSummary(ui.summary, page.summary)
+  const total = page.total ?? page.bundles.length
+  if (total > page.bundles.length) {
+    ui.resultsMeta.textContent += ` Showing the best ${page.bundles.length} of ${total}; the CSV has them all.`
+  }
+  return total
+}
+
 function bundlesUrl (jobId: string | null): string {
   // The service's largest page; an install makes at most 100 bundles by default.
   const q = new URLSearchParams({ page_size: '200', sort: 'rank' })
   if (jobId !== null) q.set('job_id', jobId)
   return `/api/bundles?${q.toString()}`
+}
+
+/** A button, not a link: the export needs the session's headers, which a link opened any other way would lack. */
+async function downloadCsv (): Promise<void> {
+  ui.exportButton.disabled = true
+  announce('Preparing the CSV download…')
+  try {
+    await downloadExport(session, completedJob)
+    announce('The CSV download has started.')
+  } catch (error) {
+    announce('The CSV download failed.')
+    setAlert(error instanceof SessionUnavailableError
+      ? SESSION_UNAVAILABLE
+      : downloadFailure(error instanceof ApiError ? error.status : null))
+  } finally {
+    ui.exportButton.disabled = false
+  }
 }
 
 // ---- upload -----------------------------------------------------------------------------------
@@ -242,6 +273,7 @@ async function startUpload (): Promise<void> {
   setAlert(null)
   const current = ++view
   stopPolling()
+  uploading = true
   ui.uploadButton.disabled = true
   ui.retry.disabled = true
   show(ui.progress, true)
@@ -258,48 +290,103 @@ async function startUpload (): Promise<void> {
     if (result.status === 200 || result.status === 202) {
       const body = result.body as { job_id?: string, is_retry?: boolean }
       ui.progressText.textContent = `${formatBytes(file.size)} sent. The file was accepted.`
-      showProcessing(body.job_id, 0, undefined)
+      showProcessing(body.job_id, 0, undefined, true)
       startPolling('PROCESSING', true)
       return
     }
     const refusal = uploadRefusal(result.status, result.body)
     if (refusal.kind === 'already-processing') {
       setAlert(refusal.text, 'info')
-      showProcessing(refusal.jobId, (result.body as { detail?: { elapsed_seconds?: number } }).detail?.elapsed_seconds, undefined)
+      showProcessing(refusal.jobId, (result.body as { detail?: { elapsed_seconds?: number } }).detail?.elapsed_seconds, undefined, true)
       startPolling('PROCESSING', false)
       return
     }
-    setAlert(refusal.text, refusal.kind === 'already-completed' ? 'info' : 'error', 'upload')
-    announce(refusal.kind === 'already-completed' ? 'Quick install already done for this shop.' : 'The upload was not accepted.')
+    if (refusal.kind === 'already-completed') {
+      // Another tab (or person) finished an install since this page last looked: show it, with its
+      // bundles and cooldown, instead of the stale state. At the top: the form may go with the cooldown.
+      setAlert(refusal.text, 'info')
+      await refreshStatus({ follow: true, keepAlert: true })
+      return
+    }
+    setAlert(refusal.text, 'error', 'upload')
+    announce('The upload was not accepted.')
+  } catch (error) {
+    if (current !== view) return
+    // Nothing was sent: App Bridge gave no session token, or the request could not be made.
+    setAlert(error instanceof SessionUnavailableError ? SESSION_UNAVAILABLE : uploadRefusal(0, null).text, 'error', 'upload')
+    announce('The upload did not start.')
   } finally {
+    uploading = false
     ui.uploadButton.disabled = false
     ui.retry.disabled = false
     show(ui.progress, false)
   }
 }
 
-// ---- start-up ---------------------------------------------------------------------------------
+// ---- reading the status -----------------------------------------------------------------------
 
-async function loadStatus (): Promise<void> {
+/** Blanks the page and asks where this shop's install is (start-up, another shop chosen). */
+async function loadStatus (follow: boolean): Promise<void> {
   stopPolling()
   const current = ++view
+  shown = { state: '', jobId: null, canRun: true }
   setAlert(null)
   announce('Checking this shop\'s quick install…')
   showSections({})
+  await readStatus(current, follow, 0)
+}
+
+/** One try at the first status; while the service cannot be reached it tries again, backing off. */
+async function readStatus (current: number, follow: boolean, failures: number): Promise<void> {
   try {
     const s = await getJson<QuickInstallStatus>(session, STATUS_URL)
-    if (current === view) applyStatus(s)
+    if (current !== view) return
+    if (failures > 0) setAlert(null)
+    applyStatus(s, follow)
   } catch (error) {
     if (current !== view) return
-    const refused = error instanceof ApiError && (error.status === 401 || error.status === 403)
+    const noSession = error instanceof SessionUnavailableError || sessionRefused(error)
     // Without a session an upload would be refused too; otherwise let the merchant try anyway.
-    showSections({ upload: !refused })
+    showSections({ upload: !noSession })
     announce('Could not read the quick install status.')
-    setAlert(refused
-      ? (session.hasCredentials ? SESSION_REFUSED : NO_SESSION)
-      : 'The service did not answer. Check your connection and reload the page.')
+    if (noSession) {
+      setAlert(!session.hasCredentials ? NO_SESSION : error instanceof SessionUnavailableError ? SESSION_UNAVAILABLE : SESSION_REFUSED)
+    } else if (refusedByService(error)) {
+      setAlert(`Could not read the quick install status (HTTP ${error.status}). Reload the page to try again.`)
+    } else {
+      if (failures === 0) setAlert('The service did not answer. This page keeps trying; you can also upload your file now.')
+      statusRetry = setTimeout(() => {
+        statusRetry = null
+        void readStatus(current, follow, failures + 1)
+      }, backoffDelay(failures, POLL_MS, MAX_BACKOFF_MS))
+    }
   }
 }
+
+/**
+ * Re-reads the status without blanking the page and shows it when it differs from what is on
+ * screen (another tab may have run, finished or retried an install). A failed read changes nothing.
+ */
+async function refreshStatus ({ follow = false, keepAlert = false } = {}): Promise<void> {
+  const current = view
+  const before = shown
+  let s: QuickInstallStatus
+  try {
+    s = await getJson<QuickInstallStatus>(session, STATUS_URL)
+  } catch {
+    return
+  }
+  if (current !== view || shown !== before) return
+  const state = stateOf(s)
+  const same = state === shown.state && (s.job_id ?? null) === shown.jobId &&
+    (state !== 'COMPLETED' || canRunAgain(s) === shown.canRun)
+  // A processing card whose polling stopped (e.g. on a 401) resumes when the status reads again.
+  if (same && !(state === 'PROCESSING' && poller?.running !== true)) return
+  if (!keepAlert) setAlert(null)
+  applyStatus(s, follow)
+}
+
+// ---- events and start-up ----------------------------------------------------------------------
 
 function wireEvents (): void {
   ui.shopForm.addEventListener('submit', e => {
@@ -314,7 +401,8 @@ function wireEvents (): void {
     ui.shop.value = shop
     session.shop = shop
     rememberShop(shop)
-    void loadStatus()
+    showShopInAddress(shop)
+    void loadStatus(true)
   })
 
   ui.uploadForm.addEventListener('submit', e => { e.preventDefault(); void startUpload() })
@@ -325,11 +413,13 @@ function wireEvents (): void {
     ui.file.focus()
   })
 
-  ui.exportLink.addEventListener('click', e => {
-    e.preventDefault()
-    downloadExport(session, completedJob).catch(() => {
-      setAlert('The CSV download failed. Reload the page and try again.')
-    })
+  ui.exportButton.addEventListener('click', () => { void downloadCsv() })
+
+  // A tab left in the background may show a state another tab has since changed (a failure since
+  // retried, an install since finished): look again when it comes back, unless it is already looking.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'visible' || uploading || poller?.running === true || statusRetry !== null) return
+    void refreshStatus()
   })
 
   // Dropping a file anywhere on the zone puts it in the file input, so the form has one source.
@@ -365,7 +455,7 @@ async function boot (): Promise<void> {
   }
   document.body.dataset.authMode = mode
   wireEvents()
-  await loadStatus()
+  await loadStatus(false)
 }
 
 void boot()

@@ -1,5 +1,11 @@
 // Turns the service's answers into sentences a merchant can read. Pure: no DOM, unit-tested.
-import type { AlreadyCompleted, AlreadyProcessing, ErrorBody, RunSummary } from './api-types.js'
+import type { AlreadyCompleted, AlreadyProcessing, ErrorBody, QuickInstallStatus, RunSummary } from './api-types.js'
+import { canRunAgain } from './status.js'
+
+export const SESSION_REFUSED = 'The service did not accept your session. Open the app again from your Shopify admin.'
+export const SESSION_UNAVAILABLE = 'Shopify did not give this page a session. Open the app again from your Shopify admin.'
+export const NO_SESSION = 'This service needs a Shopify session: open the app from your Shopify admin, ' +
+  'or add ?token=<session token> to this page\'s address.'
 
 export function plural (n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
@@ -40,6 +46,23 @@ export function cooldownSentence (days: number | undefined): string {
   if (days === undefined) return ''
   if (days <= 0) return 'You can run it again now.'
   return `You can run it again in ${plural(days, 'day')}.`
+}
+
+/** Above the bundles of a completed install: what it made, when, and when it can run again. */
+export function completedSentence (s: QuickInstallStatus): string {
+  const when = formatTime(s.completed_at)
+  const made = typeof s.bundles_created === 'number' ? `made ${plural(s.bundles_created, 'bundle')}` : 'finished'
+  // Within the cooldown the page offers no upload, so this sentence is where the merchant learns why.
+  const again = typeof s.can_retry_in_days === 'number'
+    ? cooldownSentence(s.can_retry_in_days)
+    : (canRunAgain(s) ? 'You can run it again now.' : 'It cannot be run again yet.')
+  return `Quick install ${made}${when === null ? '' : ` on ${when}`}. ${again}`
+}
+
+/** Above the bundles still served after a later run failed (GET /api/bundles keeps the last completed). */
+export function previousBundlesSentence (completedAt: string | null | undefined): string {
+  const when = formatTime(completedAt ?? undefined)
+  return `The failed run did not replace them: these are still your shop's bundles, from the quick install${when === null ? ' that last completed' : ` completed on ${when}`}.`
 }
 
 export function alreadyCompletedSentence (d: AlreadyCompleted): string {
@@ -101,13 +124,44 @@ export function uploadRefusal (status: number, body: unknown): UploadRefusal {
       }
     case 401:
     case 403:
-      return { kind: 'error', text: 'The service did not accept your session. Open the app again from your Shopify admin.' }
+      return { kind: 'error', text: SESSION_REFUSED }
     case 429:
       return { kind: 'error', text: sentence(text ?? 'Too many uploads just now. Wait a minute and try again') }
     default:
       if (status >= 500) return { kind: 'error', text: 'The service had a problem storing the file. Try again in a few minutes.' }
       return { kind: 'error', text: sentence(text ?? `The upload was refused (HTTP ${status})`) }
   }
+}
+
+/** The processing card's note while the status cannot be read; polling retries after `retryInMs`. */
+export function lostContactNote (retryInMs: number, cause: 'network' | 'session'): string {
+  const when = `trying again in ${Math.round(retryInMs / 1000)} s.`
+  return cause === 'session' ? `Shopify did not give this page a session; ${when}` : `Lost contact with the service; ${when}`
+}
+
+export interface StoppedChecking { state: string, note: string, status: string, alert: string }
+
+/**
+ * What the processing card and the page say once polling stopped on an answer no retry can fix
+ * (`httpStatus`, e.g. 401 when the session ended): the install itself may well still be running.
+ */
+export function stoppedChecking (httpStatus: number): StoppedChecking {
+  return {
+    state: 'Not known: checking stopped',
+    note: 'Stopped checking: the install may still be running. Reload the page to see where it is.',
+    status: 'Stopped checking the quick install.',
+    alert: httpStatus === 401 || httpStatus === 403
+      ? SESSION_REFUSED
+      : `Could not read the quick install status (HTTP ${httpStatus}). Reload the page to try again.`
+  }
+}
+
+/** The CSV download failed: `httpStatus` is the service's answer, null when there was none. */
+export function downloadFailure (httpStatus: number | null): string {
+  if (httpStatus === 401 || httpStatus === 403) return SESSION_REFUSED
+  if (httpStatus === 404) return 'These bundles are no longer available to download. Reload the page to see the current ones.'
+  if (httpStatus === null) return 'The CSV download did not reach the service. Check your connection and try again.'
+  return `The CSV download failed (HTTP ${httpStatus}). Try again in a few minutes.`
 }
 
 // lines_dropped counts lines, so each label reads after a number of lines: "258 in cancelled orders".
