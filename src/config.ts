@@ -3,6 +3,8 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { isIP } from 'node:net'
+// pg-boss 10 parses SWEEP_CRON with this very package (its dependency, same version): what passes here passes there.
+import cronParser from 'cron-parser'
 
 const Int = (minimum: number, def: number, maximum?: number) =>
   Type.Integer({ minimum, default: def, ...(maximum === undefined ? {} : { maximum }) })
@@ -57,9 +59,10 @@ export const ConfigSchema = Type.Object({
   QUEUE_RETRY_BACKOFF: Type.Boolean({ default: true }),
   BOSS_MAINTENANCE_INTERVAL_SECONDS: Int(1, 60, 3600),
   BOSS_MONITOR_INTERVAL_SECONDS: Int(1, 60, 3600),
-  /** How often pg-boss checks its cron schedules (the sweep). */
-  BOSS_CRON_INTERVAL_SECONDS: Int(1, 30, 600),
-  SWEEP_CRON: Type.String({ default: '*/5 * * * *', minLength: 9 }),
+  /** How often pg-boss checks its cron schedules (the sweep). pg-boss 10 refuses to start above 45. */
+  BOSS_CRON_INTERVAL_SECONDS: Int(1, 30, 45),
+  /** When the stuck-job sweep runs (UTC); checked by pg-boss's own cron parser in checkRelations. */
+  SWEEP_CRON: Type.String({ default: '*/5 * * * *', minLength: 1 }),
   /** Budget for handing back active jobs on SIGTERM (Cloud Run allows 10 s in all). */
   SHUTDOWN_TIMEOUT_SECONDS: Int(1, 8, 600),
 
@@ -149,6 +152,8 @@ function checkRelations (config: Config): Config {
     throw new ConfigError(`Invalid configuration: QUEUE_EXPIRY_SECONDS must be below PROCESSING_TIMEOUT_MINUTES × 60 = ${timeoutSeconds} (got ${config.QUEUE_EXPIRY_SECONDS}), so a stuck attempt expires before the sweep fails its upload`)
   }
   trustProxyOption(config)
+  checkCron('SWEEP_CRON', config.SWEEP_CRON)
+  if (config.DATABASE_URL !== undefined) checkDatabaseUrl(config.DATABASE_URL)
   if ((config.SHOPIFY_API_SECRET === undefined) !== (config.SHOPIFY_API_KEY === undefined)) {
     throw new ConfigError('Invalid configuration: SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set together (the key is the session token audience)')
   }
@@ -162,6 +167,32 @@ function checkRelations (config: Config): Config {
     throw new ConfigError('Invalid configuration: SMTP_HOST needs SMTP_FROM and SMTP_TO (who sends and who receives the completion e-mails)')
   }
   return config
+}
+
+/** The schedule as pg-boss will read it (UTC), so a bad one stops start-up here, named, not inside pg-boss. */
+function checkCron (key: string, expression: string): void {
+  try {
+    cronParser.parseExpression(expression, { tz: 'UTC' })
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${key} must be a cron expression: minute hour day-of-month month day-of-week, such as */5 * * * * for every five minutes (got ${JSON.stringify(expression)}: ${(err as Error).message})`)
+  }
+}
+
+/**
+ * node-postgres reads the URL with new URL(), retrying with a placeholder host for the Unix-socket form
+ * (postgres://user@/db?host=/cloudsql/…): the same here, so a URL it cannot read stops start-up naming
+ * the variable instead of a bare "Invalid URL". The value is never echoed: it may hold a password.
+ */
+function checkDatabaseUrl (url: string): void {
+  for (const candidate of [url, url.replace('@/', '@placeholder/')]) {
+    try {
+      new URL(candidate) // eslint-disable-line no-new
+      return
+    } catch {}
+  }
+  throw new ConfigError('Invalid configuration: DATABASE_URL is not a URL node-postgres can read (value not shown). ' +
+    'Expected postgres://user:password@host:5432/database (or postgres://user@/database?host=/cloudsql/PROJECT:REGION:INSTANCE); ' +
+    'percent-encode special characters in the user name and password (# as %23, @ as %40, / as %2F, ? as %3F, : as %3A), and give the port as a number')
 }
 
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])

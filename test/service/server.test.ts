@@ -25,17 +25,39 @@ t.test('a bad configuration value stops start-up with a message naming it', asyn
     [{ DATABASE_URL: 'mysql://db/x' }, /DATABASE_URL must match/],
     [{ CRON_SECRET: 'short' }, /CRON_SECRET must be at least 16 characters/],
     [{ SHOPIFY_API_SECRET: 'secret-only' }, /SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set together/],
-    [{ PROCESSING_TIMEOUT_MINUTES: '5', QUEUE_EXPIRY_SECONDS: '300' }, /QUEUE_EXPIRY_SECONDS must be below/]
+    [{ PROCESSING_TIMEOUT_MINUTES: '5', QUEUE_EXPIRY_SECONDS: '300' }, /QUEUE_EXPIRY_SECONDS must be below/],
+    // pg-boss 10 refuses cron intervals over 45 s: caught here, not as a crash inside pg-boss.
+    [{ BOSS_CRON_INTERVAL_SECONDS: '46' }, /BOSS_CRON_INTERVAL_SECONDS .*<= 45 \(got 46\)/],
+    [{ SWEEP_CRON: 'every five minutes' }, /SWEEP_CRON must be a cron expression: .*\*\/5 \* \* \* \*.*\(got "every five minutes": Invalid characters/],
+    [{ SWEEP_CRON: '61 * * * *' }, /SWEEP_CRON must be a cron expression: .*expected range 0-59/],
+    // An unencoded # in the password, and a port that is no number: node-postgres's bare "Invalid URL".
+    [{ DATABASE_URL: 'postgres://app:Pw#123@db.internal:5432/bundles' }, /DATABASE_URL is not a URL node-postgres can read .*percent-encode .*# as %23/],
+    [{ DATABASE_URL: 'postgres://app@db.internal:five/bundles' }, /DATABASE_URL is not a URL node-postgres can read .*port as a number/]
   ]
   for (const [env, message] of cases) t.throws(() => loadConfig(env), message, JSON.stringify(env))
   t.doesNotThrow(() => loadConfig({ PORT: '9000', HTTP2: 'true', MAX_UPLOAD_MB: '1.5' }), 'good values pass')
-  t.notMatch((() => { try { loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' }) } catch (e) { return (e as Error).message } return '' })(), /hunter2/, 'secrets are never echoed')
+  for (const url of ['postgres://app:Pw%23123@db.internal:5432/bundles', 'postgres://app@/bundles?host=/cloudsql/proj:europe-west1:db', 'postgresql://app:pw@[::1]/bundles?sslmode=no-verify']) {
+    t.doesNotThrow(() => loadConfig({ DATABASE_URL: url }), `DATABASE_URL ${url} passes`)
+  }
+  t.doesNotThrow(() => loadConfig({ SWEEP_CRON: '0 */2 * * *', BOSS_CRON_INTERVAL_SECONDS: '45' }), 'a real cron expression and the largest cron interval pass')
+  const messageOf = (env: Record<string, string>): string => { try { loadConfig(env) } catch (e) { return (e as Error).message } return '' }
+  t.notMatch(messageOf({ DATABASE_URL: 'mysql://user:hunter2@db/x' }), /hunter2/, 'secrets are never echoed')
+  t.notMatch(messageOf({ DATABASE_URL: 'postgres://app:Pw#123@db.internal:5432/bundles' }), /Pw#123|db\.internal/, 'an unreadable DATABASE_URL is not echoed either')
   const defaults = loadConfig({})
   t.match(defaults, { PORT: 8080, DATA_DIR: './data', QUICK_INSTALL_COOLDOWN_DAYS: 30, PROCESSING_TIMEOUT_MINUTES: 10, MAX_UPLOAD_MB: 512, TRUSTED_PROXIES: 'loopback,linklocal,uniquelocal', DEFAULT_SHOP: 'dev-shop.myshopify.com', QUEUE_EXPIRY_SECONDS: 480 })
 
-  const server = await spawnServer({ PORT: 'eighty', DATA_DIR: path.join(os.tmpdir(), 'never-used') }, { waitFor: 'nothing' })
-  t.equal(await server.exited, 78, 'exits with EX_CONFIG')
-  t.match(server.output(), /Invalid configuration: PORT must be a number/)
+  const processCases: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /Invalid configuration: PORT must be a number/],
+    [{ BOSS_CRON_INTERVAL_SECONDS: '46' }, /Invalid configuration: BOSS_CRON_INTERVAL_SECONDS/],
+    [{ SWEEP_CRON: 'every five minutes' }, /Invalid configuration: SWEEP_CRON must be a cron expression/],
+    [{ DATABASE_URL: 'postgres://app:Pw#123@127.0.0.1:5432/bundles' }, /Invalid configuration: DATABASE_URL is not a URL/]
+  ]
+  for (const [env, message] of processCases) {
+    const server = await spawnServer({ ...env, DATA_DIR: path.join(os.tmpdir(), 'never-used') }, { waitFor: 'nothing' })
+    t.equal(await server.exited, 78, `${JSON.stringify(env)}: exits with EX_CONFIG`)
+    t.match(server.output(), message, `${JSON.stringify(env)}: the message names the variable`)
+    t.notMatch(server.output(), /Pw#123/, `${JSON.stringify(env)}: no password in the output`)
+  }
 })
 
 t.test('the embedded data directory refuses a second process; a stale lock is taken over', async (t) => {
