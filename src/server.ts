@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { appPlugin, serverOptions } from './app.js'
 import { DataDirLockedError } from '../db/data-dir-lock.js'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
+import { startupFailureLine } from './startup-failure.js'
 
 /** pino → Cloud Logging: `severity` instead of numeric levels, `message` is read as the text. */
 function loggerOptions (config: Config): Record<string, unknown> | false {
@@ -81,6 +82,8 @@ async function main (): Promise<void> {
       process.exit(75) // EX_TEMPFAIL
     }
     app.log.fatal({ err }, 'start-up failed')
+    // Also on stderr: with LOG_LEVEL=silent the line above is all there would have been.
+    process.stderr.write(startupFailureLine(err, config))
     await app.close().catch(() => {})
     process.exit(1)
   }

@@ -8,9 +8,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { loadConfig } from '../../src/config.js'
 import { lockDataDir } from '../../db/data-dir-lock.js'
+import { startupFailureLine } from '../../src/startup-failure.js'
 import { createTestDatabase } from '../helpers/database.js'
 import { multipartBody, multipartHeaders, TINY_CATALOG } from '../helpers/http.js'
-import { spawnServer } from '../helpers/server-process.js'
+import { freePort, spawnServer } from '../helpers/server-process.js'
 
 t.test('a bad configuration value stops start-up with a message naming it', async (t) => {
   const cases: Array<[Record<string, string>, RegExp]> = [
@@ -58,6 +59,19 @@ t.test('a bad configuration value stops start-up with a message naming it', asyn
     t.match(server.output(), message, `${JSON.stringify(env)}: the message names the variable`)
     t.notMatch(server.output(), /Pw#123/, `${JSON.stringify(env)}: no password in the output`)
   }
+})
+
+t.test('LOG_LEVEL=silent: a start-up failure is still written to stderr, without the password', async (t) => {
+  // Nothing listens on the port: the database refuses the connection while the app starts.
+  const server = await spawnServer({ LOG_LEVEL: 'silent', DATABASE_URL: `postgres://bundle:sekret-pass-1@127.0.0.1:${await freePort()}/bundles` }, { waitFor: 'nothing' })
+  t.equal(await server.exited, 1, 'start-up fails')
+  t.match(server.output(), /^bundle-api could not start: .*ECONNREFUSED/m, 'stderr says what failed')
+  t.notMatch(server.output(), /sekret-pass-1/, 'without the password')
+
+  // Should a message quote a secret, the line leaves it out.
+  const config = loadConfig({ DATABASE_URL: 'postgres://bundle:p%40ss-word@db:5432/x', CRON_SECRET: 'cron-secret-0123456789' })
+  const line = startupFailureLine(new Error('cannot use postgres://bundle:p%40ss-word@db:5432/x (password p@ss-word) or cron-secret-0123456789'), config)
+  t.equal(line, 'bundle-api could not start: Error: cannot use [redacted] (password [redacted]) or [redacted]\n', 'configured secrets are redacted')
 })
 
 t.test('the embedded data directory refuses a second process; a stale lock is taken over', async (t) => {
