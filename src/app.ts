@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { trustProxyOption, type Config } from './config.js'
+import { logSerializers } from './request-log.js'
 import type { Database } from '../db/database.js'
 import configPlugin from '../plugins/config.js'
 import databasePlugin from '../plugins/database.js'
@@ -64,7 +65,7 @@ export function serverOptions (config: Config): FastifyServerOptions {
     frameworkErrors: answerFrameworkError,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
-    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL }
+    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL, serializers: logSerializers }
   }
 }
 

@@ -7,8 +7,12 @@ import { appPlugin, serverOptions } from './app.js'
 import { DataDirLockedError } from '../db/data-dir-lock.js'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { startupFailureLine } from './startup-failure.js'
+import { logSerializers } from './request-log.js'
 
-/** pino → Cloud Logging: `severity` instead of numeric levels, `message` is read as the text. */
+/**
+ * pino → Cloud Logging: `severity` instead of numeric levels, `message` is read as the text. Requests
+ * are logged without headers and with tokens in the query masked (src/request-log.ts).
+ */
 function loggerOptions (config: Config): Record<string, unknown> | false {
   if (config.LOG_LEVEL === 'silent') return false
   return {
@@ -17,7 +21,7 @@ function loggerOptions (config: Config): Record<string, unknown> | false {
     formatters: {
       level: (label: string) => ({ severity: label === 'warn' ? 'WARNING' : label === 'fatal' ? 'CRITICAL' : label.toUpperCase() })
     },
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true }
+    serializers: logSerializers
   }
 }
 

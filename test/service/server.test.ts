@@ -139,6 +139,36 @@ t.test('HTTP2=true: an HTTP/2 client uploads over cleartext h2c; SIGTERM shuts d
   t.notMatch(server.output(), /Product A/, 'file contents are never logged')
 })
 
+t.test('session tokens in the query are masked in the request log, and headers are not logged', async (t) => {
+  const database = await createTestDatabase()
+  t.teardown(async () => { await database.drop() })
+  await (await database.open()).close()
+  const server = await spawnServer({ ...database.env })
+  t.teardown(() => { if (server.child.exitCode === null) server.child.kill('SIGKILL') })
+  const secrets = ['eyJhbGciOiJIUzI1NiJ9.page-token-1.sig', 'eyJhbGciOiJIUzI1NiJ9.admin-id-token-2.sig', 'hmac-value-3', 'bearer-token-4']
+  const targets = [
+    // The page's ?token= (web/README.md), and Shopify's admin opening the embedded app.
+    `/?token=${secrets[0]}`,
+    `/?embedded=1&host=YWRtaW4uc2hvcGlmeS5jb20&id_token=${secrets[1]}&hmac=${secrets[2]}&shop=mask.myshopify.com`
+  ]
+  for (const target of targets) {
+    const res = await fetch(`${server.url}${target}`, { headers: { authorization: `Bearer ${secrets[3]}`, cookie: `session=${secrets[3]}` } })
+    await res.body?.cancel()
+  }
+  const incoming = async (path: string): Promise<Record<string, unknown>> => await server.waitForLog((l) =>
+    l.message === 'incoming request' && String((l.req as { url?: string } | undefined)?.url).startsWith(path), 10_000)
+  const first = await incoming('/?token=')
+  const second = await incoming('/?embedded=')
+  t.equal((first.req as { url: string }).url, '/?token=[REDACTED]', '?token= is logged by name, its value masked')
+  t.equal((second.req as { url: string }).url, '/?embedded=1&host=YWRtaW4uc2hvcGlmeS5jb20&id_token=[REDACTED]&hmac=[REDACTED]&shop=mask.myshopify.com',
+    'id_token and hmac masked; the other parameters as sent')
+  // The last request's last line: everything the requests logged has been read.
+  await server.waitForLog((l) => l.message === 'request completed' && l.reqId === second.reqId, 10_000)
+  for (const secret of secrets) t.notOk(server.output().includes(secret), `${secret} appears nowhere in the log`)
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0, 'SIGTERM: clean exit')
+})
+
 t.test('the design\'s curl scenarios over plain HTTP/1 against the running server', async (t) => {
   const database = await createTestDatabase()
   t.teardown(async () => { await database.drop() })
