@@ -2,8 +2,10 @@
 // /readyz says why, the service recovers by itself when the database is back, and a job attempt that
 // failed in the outage waits for it (untilDatabaseAnswers) so that its failure is recorded.
 import t from 'tap'
-import { startTestApp } from '../helpers/app.js'
-import { databaseOutage, onPostgres } from '../helpers/database.js'
+import { Writable } from 'node:stream'
+import { startTestApp, testConfig } from '../helpers/app.js'
+import { createTestDatabase, databaseOutage, onPostgres } from '../helpers/database.js'
+import { buildApp } from '../../src/app.js'
 import { isDatabaseUnavailable } from '../../db/unavailable.js'
 import { untilDatabaseAnswers } from '../../db/wait-for-database.js'
 import { upload } from '../helpers/http.js'
@@ -15,6 +17,30 @@ t.test('connection failures are told apart from other errors', async (t) => {
   t.ok(isDatabaseUnavailable(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: '08006' }) })))
   t.notOk(isDatabaseUnavailable(Object.assign(new Error('duplicate key value'), { code: '23505' })))
   t.notOk(isDatabaseUnavailable(new Error('something else')))
+})
+
+t.test('/readyz with the database unreachable: a general reason for the caller, the detail in the log', async (t) => {
+  const lines: Array<Record<string, unknown>> = []
+  const stream = new Writable({
+    write (chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line))
+      done()
+    }
+  })
+  const database = await createTestDatabase()
+  const app = await buildApp({ config: testConfig(database), database: await database.open(), workers: false }, { logger: { level: 'warn', stream } })
+  t.teardown(async () => { await app.close(); await database.drop() })
+  // What node-postgres says when the database's address refuses connections (on either backend).
+  const ping = app.db.ping
+  app.db.ping = async () => { throw Object.assign(new Error('connect ECONNREFUSED 10.20.30.40:15432'), { code: 'ECONNREFUSED' }) }
+  const ready = await app.inject({ url: '/readyz' })
+  app.db.ping = ping
+  t.equal(ready.statusCode, 503)
+  t.same(ready.json(), { status: 'not_ready', database: `${app.db.kind}: unavailable`, queue: 'not checked', auth_mode: 'development', reason: 'database unreachable' },
+    'a general reason, and the queue reported as not checked')
+  t.notMatch(ready.body, /10\.20\.30\.40|15432|ECONNREFUSED/, 'no internal address, port or error in the answer')
+  t.match(lines.find((l) => l.msg === 'not ready: the database did not answer'), { level: 40, err: { message: 'connect ECONNREFUSED 10.20.30.40:15432', code: 'ECONNREFUSED' } }, 'the detail is logged, as a warning')
+  t.equal((await app.inject({ url: '/readyz' })).statusCode, 200, 'ready once the database answers')
 })
 
 t.test('Postgres refusing connections: 503, not ready, then recovery', { skip: onPostgres() ? false : 'needs DATABASE_URL (Postgres)' }, async (t) => {
@@ -34,7 +60,8 @@ t.test('Postgres refusing connections: 503, not ready, then recovery', { skip: o
   t.same(refused.json(), { detail: 'The database is unavailable right now. Please try again in a moment.' })
   const ready = await app.inject({ url: '/readyz' })
   t.equal(ready.statusCode, 503)
-  t.match(ready.json(), { status: 'not_ready', reason: /database/ })
+  t.same(ready.json(), { status: 'not_ready', database: 'postgres: unavailable', queue: 'not checked', auth_mode: 'development', reason: 'database unreachable' },
+    'not ready, in general words: the queue (in that database) was not checked')
 
   await outage.allowConnections()
   t.equal((await app.inject({ url: '/readyz' })).statusCode, 200, 'ready again without a restart')
