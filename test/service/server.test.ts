@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js'
 import { lockDataDir } from '../../db/data-dir-lock.js'
 import { startupFailureLine } from '../../src/startup-failure.js'
 import { createTestDatabase } from '../helpers/database.js'
-import { multipartBody, multipartHeaders, TINY_CATALOG } from '../helpers/http.js'
+import { multipartBody, multipartHeaders, TINY_CATALOG, waitFor } from '../helpers/http.js'
 import { freePort, spawnServer } from '../helpers/server-process.js'
 
 t.test('a bad configuration value stops start-up with a message naming it', async (t) => {
@@ -84,11 +84,40 @@ t.test('the embedded data directory refuses a second process; a stale lock is ta
   t.match(second.output(), new RegExp(`in use by another process \\(pid ${process.ppid}\\)`))
 
   // A dead holder's lock is stale.
-  fs.writeFileSync(path.join(dir, 'bundle-api.lock'), '999999999')
+  const lockFile = path.join(dir, 'bundle-api.lock')
+  fs.writeFileSync(lockFile, '999999999')
   const lock = lockDataDir(dir)
-  t.equal(fs.readFileSync(path.join(dir, 'bundle-api.lock'), 'utf8'), String(process.pid), 'taken over')
+  t.same(JSON.parse(fs.readFileSync(lockFile, 'utf8')), { host: os.hostname(), pid: process.pid }, 'taken over, and the lock names this host and pid')
   lock.release()
-  t.notOk(fs.existsSync(path.join(dir, 'bundle-api.lock')), 'released on close')
+  t.notOk(fs.existsSync(lockFile), 'released on close')
+})
+
+t.test('another host\'s lock is refused while its heartbeat is fresh, whatever its pid, and taken over once the heartbeat is old', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-api-lock-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const lockFile = path.join(dir, 'bundle-api.lock')
+  const heldElsewhere = (pid: number, heartbeatSecondsAgo: number): void => {
+    fs.writeFileSync(lockFile, JSON.stringify({ host: 'other-container', pid }))
+    const at = new Date(Date.now() - heartbeatSecondsAgo * 1000)
+    fs.utimesSync(lockFile, at, at)
+  }
+  // Containers sharing a volume all run node as PID 1: the other one's pid can be ours, or dead here.
+  for (const pid of [process.pid, 999999999]) {
+    heldElsewhere(pid, 2)
+    t.throws(() => lockDataDir(dir), new RegExp(`in use by another process \\(pid ${pid} on other-container, last heartbeat 2 s ago\\)`), `pid ${pid} on another host, heartbeat 2 s old: refused`)
+    t.same(JSON.parse(fs.readFileSync(lockFile, 'utf8')), { host: 'other-container', pid }, 'and its lock is left alone')
+  }
+
+  heldElsewhere(process.pid, 60)
+  const lock = lockDataDir(dir, { heartbeatMs: 20 })
+  t.same(JSON.parse(fs.readFileSync(lockFile, 'utf8')), { host: os.hostname(), pid: process.pid }, 'heartbeat 60 s old: taken over')
+  // The holder's heartbeat: an mtime set back is refreshed.
+  const longAgo = new Date(Date.now() - 60_000)
+  fs.utimesSync(lockFile, longAgo, longAgo)
+  await waitFor('the holder to refresh its heartbeat', async () => Date.now() - fs.statSync(lockFile).mtimeMs < 10_000, 5_000, 10)
+  t.pass('the holder refreshes the lock\'s mtime')
+  lock.release()
+  t.notOk(fs.existsSync(lockFile), 'released on close')
 })
 
 async function h2Request (client: http2.ClientHttp2Session, headers: http2.OutgoingHttpHeaders, body?: Buffer): Promise<{ status: number, body: string, version: string }> {
