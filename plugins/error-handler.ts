@@ -5,13 +5,14 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { clientAborted } from '../src/services/client-aborted.js'
-import { DatabaseUnavailableError, InvalidFileError, NOT_MULTIPART, RequestAbortedError, RouteNotFoundError, SingleFileRequiredError, UploadTooLargeError } from '../src/errors.js'
+import { DatabaseUnavailableError, InvalidFileError, NOT_MULTIPART, RequestAbortedError, RouteNotFoundError, SingleFileRequiredError, UploadInterruptedError, UploadTooLargeError } from '../src/errors.js'
 import { isUploadRequest } from '../src/services/upload-route.js'
 import { validationError } from '../src/services/validation-message.js'
 
 const INTERNAL_ERROR = 'Internal server error. The failure was logged; please try again.'
 /** The errors a request ends with when the client goes away: Node's, @fastify/multipart's, and ours. */
 const ABORT_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'FST_MP_PREMATURE_CLOSE', new RequestAbortedError().code])
+const INTERRUPTED_CODE = new UploadInterruptedError().code
 /** A request body the upload route cannot read as multipart: not multipart at all, or another type over bodyLimit. */
 const NOT_MULTIPART_CODES = new Set(['FST_INVALID_MULTIPART_CONTENT_TYPE', 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_ERR_CTP_BODY_TOO_LARGE'])
 const MALFORMED_MULTIPART = 'Invalid file: the multipart body is malformed or cut off. Send one CSV file in the multipart field "file", its parts separated by the boundary that Content-Type announces and ended by the closing boundary.'
@@ -63,7 +64,9 @@ export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
     }
 
     if (status >= 500) {
-      request.log.error({ err: rawError }, 'request failed')
+      // A shutdown stopping an upload is the plan working, not a failure.
+      if (error.code === INTERRUPTED_CODE) request.log.warn({ event: 'upload_interrupted', shop: request.shop || undefined }, 'shutting down: the upload still arriving was stopped and nothing kept; answered 503')
+      else request.log.error({ err: rawError }, 'request failed')
       if (reply.sent) return
       const message = status === 503 ? error.message : INTERNAL_ERROR
       return await reply.code(status).send({ detail: message })

@@ -10,6 +10,7 @@ import databasePlugin from '../plugins/database.js'
 import latestUploadsPlugin from '../plugins/latest-uploads.js'
 import queuePlugin from '../plugins/queue.js'
 import workersPlugin from '../plugins/workers.js'
+import uploadsInFlightPlugin from '../plugins/uploads-in-flight.js'
 import authPlugin from '../plugins/auth.js'
 import docsPlugin from '../plugins/docs.js'
 import errorHandlerPlugin, { answerFrameworkError } from '../plugins/error-handler.js'
@@ -40,6 +41,7 @@ export const appPlugin = fp(async function app (app: FastifyInstance, opts: AppO
   await app.register(metricsPlugin)
   await app.register(notificationsPlugin)
   await app.register(workersPlugin, { enabled: opts.workers !== false })
+  await app.register(uploadsInFlightPlugin)
   await app.register(authPlugin)
   // Before the routes: it attaches the upload rate limit as routes are declared.
   await app.register(securityPlugin)

@@ -22,6 +22,11 @@ export const InvalidGzipError = createError('BUNDLES_INVALID_GZIP', 'Invalid fil
  * message (unlike a 500's) the error handler passes on.
  */
 export const StagedFileIncompleteError = createError('BUNDLES_STAGED_FILE_INCOMPLETE', 'Upload failed: the file could not be stored completely, so nothing was kept. Please send it again.', 503)
+/**
+ * The instance is shutting down and its time for requests in flight is up: an upload still arriving
+ * is stopped, its staged bytes deleted, and the client told to send it again (another instance takes it).
+ */
+export const UploadInterruptedError = createError('BUNDLES_UPLOAD_INTERRUPTED', 'Upload interrupted: the service is restarting, so nothing was kept. Please send the file again.', 503)
 
 /** 409s carry a structured `detail` object (see conflict()). */
 export const AlreadyProcessingError = createError('BUNDLES_ALREADY_PROCESSING', 'Quick install is already processing for this shop', 409)

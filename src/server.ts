@@ -1,6 +1,7 @@
 // The process: reads the environment (the only place that does), sets up logging for Cloud Logging,
 // listens (HTTP/1, or cleartext HTTP/2 with HTTP2=true), and shuts down gracefully on SIGTERM/SIGINT:
-// stop accepting, hand back running jobs within SHUTDOWN_TIMEOUT_SECONDS, stop pg-boss, close the database.
+// stop accepting, hand back running jobs within SHUTDOWN_TIMEOUT_SECONDS, then interrupt uploads still
+// arriving (503, nothing kept) and cut the connections still open, stop pg-boss, close the database.
 import Fastify, { type FastifyInstance } from 'fastify'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { appPlugin, serverOptions } from './app.js'
@@ -8,6 +9,15 @@ import { DataDirLockedError } from '../db/data-dir-lock.js'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { startupFailureLine } from './startup-failure.js'
 import { logSerializers } from './request-log.js'
+import { trackConnections } from './open-connections.js'
+
+/** After SHUTDOWN_TIMEOUT_SECONDS: how long interrupted uploads get to write their 503 before connections are cut. */
+const ANSWER_GRACE_MS = 500
+/**
+ * The hard exit, this long after SHUTDOWN_TIMEOUT_SECONDS: with the default 8 s that is 9.5 s after
+ * the signal, before Cloud Run's SIGKILL at 10 s, so a hang still ends in our own log line.
+ */
+const HARD_EXIT_AFTER_TIMEOUT_MS = 1500
 
 /**
  * pino → Cloud Logging: `severity` instead of numeric levels, `message` is read as the text. Requests
@@ -40,19 +50,32 @@ async function main (): Promise<void> {
   const options = { ...serverOptions(config), logger: loggerOptions(config) as never }
   // h2c: Cloud Run passes HTTP/2 end-to-end only when the container speaks it in cleartext.
   const createServer = Fastify as unknown as (opts: object) => FastifyInstance
-  // (Node's HTTP/2 server has no closeIdleConnections; fastify closes its sessions itself.)
+  // (Node's HTTP/2 server has no closeIdleConnections, which 'idle' needs; trackConnections cuts its sessions.)
   const app = createServer(config.HTTP2 ? { ...options, http2: true, forceCloseConnections: false } : options)
+  const connections = trackConnections(app.server)
+
+  // Requests still open when the time is up would keep server.close() (and so every onClose hook)
+  // waiting: uploads are answered 503 and clean up, then every connection left is cut.
+  const cutOpenRequests = async (): Promise<void> => {
+    // (A signal during start-up can come before the plugin that tracks uploads is loaded.)
+    const uploads = app.hasDecorator('uploadsInFlight') ? await app.uploadsInFlight.interrupt(Date.now() + ANSWER_GRACE_MS) : 0
+    const cut = connections.cut()
+    app.log.warn({ event: 'shutdown_cut', interrupted_uploads: uploads, connections_cut: cut },
+      `shutdown: ${config.SHUTDOWN_TIMEOUT_SECONDS} s are up; interrupted ${uploads} upload(s) and closed ${cut} connection(s) still open`)
+  }
 
   let closing = false
   const shutdown = (signal: string): void => {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down')
-    // A hard stop in case something hangs past the platform's grace period.
+    const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000
+    setTimeout(() => { void cutOpenRequests() }, timeoutMs).unref()
+    // The last resort, should something else hang.
     setTimeout(() => {
       app.log.error('shutdown took too long; exiting')
       process.exit(1)
-    }, (config.SHUTDOWN_TIMEOUT_SECONDS + 2) * 1000).unref()
+    }, timeoutMs + HARD_EXIT_AFTER_TIMEOUT_MS).unref()
     app.close().then(() => {
       app.log.info('shut down cleanly')
       process.exit(0)

@@ -31,11 +31,12 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
         401: errorReply('Missing or invalid session token'),
         409: ConflictReply,
         413: errorReply('The file is over MAX_UPLOAD_MB, or a .csv.gz inflates past MAX_INFLATED_MB'),
-        503: errorReply('The database or queue is unavailable, or the file could not be stored completely (nothing was kept; send it again)')
+        503: errorReply('The database or queue is unavailable, the file could not be stored completely, or the service restarted while it arrived (nothing was kept; send it again)')
       }
     }
-  }, async (request) => {
-    const started = await startQuickInstall({ db: app.db, queue: app.queue, config, log: request.log }, request, request.shop)
+  }, async (request, reply) => {
+    const started = await app.uploadsInFlight.run(reply, async (signal) =>
+      await startQuickInstall({ db: app.db, queue: app.queue, config, log: request.log, signal }, request, request.shop))
     // Read-your-writes on this instance without waiting for the announcement (others get it at commit).
     app.latestUploads.invalidate(request.shop)
     return {

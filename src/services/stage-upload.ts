@@ -1,7 +1,8 @@
 // Streams an uploaded file into upload_chunks (~1 MiB rows, bytes exactly as received) while checking
 // it on the way: the header (first 64 KiB after inflating .gz) must be a format the engine reads, the
 // data rows are counted, and a .gz may not inflate past its cap. Never holds the file whole; never
-// inside a transaction. On any failure the caller deletes the staged chunks.
+// inside a transaction. On any failure (including `signal` aborting: a shutdown) the caller deletes the
+// staged chunks.
 import { createGunzip, type Gunzip } from 'node:zlib'
 import type { Readable } from 'node:stream'
 import type { Database } from '../../db/database.js'
@@ -66,7 +67,11 @@ class ContentChecks {
   }
 }
 
-export async function stageUpload (db: Database, uploadId: string, file: Readable & { truncated?: boolean }, gzipped: boolean, limits: StageLimits): Promise<StagedUpload> {
+export async function stageUpload (db: Database, uploadId: string, file: Readable & { truncated?: boolean }, gzipped: boolean, limits: StageLimits, signal?: AbortSignal): Promise<StagedUpload> {
+  signal?.throwIfAborted()
+  // A client sending slowly leaves the loop below waiting for data: destroying the stream ends the wait.
+  const stop = (): void => { file.destroy(signal?.reason as Error) }
+  signal?.addEventListener('abort', stop, { once: true })
   // The inflation cap is for .gz only; a plain file is capped by MAX_UPLOAD_MB (busboy's limit).
   const checks = new ContentChecks(gzipped ? limits.maxInflatedMb * MB : Infinity, limits.maxInflatedMb)
   let pending: Buffer[] = []
@@ -121,6 +126,7 @@ export async function stageUpload (db: Database, uploadId: string, file: Readabl
   } catch (err) {
     throw asClientError(err)
   } finally {
+    signal?.removeEventListener('abort', stop)
     gunzip?.destroy()
   }
 }

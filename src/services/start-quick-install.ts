@@ -15,7 +15,15 @@ import { alreadyProcessing, assertCanStart } from './install-state.js'
 import { stageUpload, type StagedUpload } from './stage-upload.js'
 import { clientAborted } from './client-aborted.js'
 
-export interface StartDeps { db: Database, queue: Queue, config: Config, log: FastifyBaseLogger, now?: () => Date }
+export interface StartDeps {
+  db: Database
+  queue: Queue
+  config: Config
+  log: FastifyBaseLogger
+  now?: () => Date
+  /** Aborts (with the error to answer) when the instance stops receiving uploads to shut down. */
+  signal?: AbortSignal
+}
 
 export interface Started { jobId: string, isRetry: boolean }
 
@@ -59,6 +67,7 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
     // The client may have gone while the check above waited for the database. Multipart would then
     // wait forever for a body that never comes (its 'close' listener would be added too late).
     if (clientAborted(request.raw)) throw new RequestAbortedError()
+    deps.signal?.throwIfAborted()
     for await (const part of request.parts()) {
       if (part.type !== 'file') continue
       const file = part as MultipartFile
@@ -73,7 +82,7 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
       gzipped = /\.gz$/i.test(fileName)
       log.info({ event: 'upload_received', file_name: fileName, gzipped }, 'quick install upload received')
       stagingStarted = true
-      staged = await stageUpload(db, uploadId, file.file, gzipped, { maxUploadMb: config.MAX_UPLOAD_MB, maxInflatedMb: config.MAX_INFLATED_MB })
+      staged = await stageUpload(db, uploadId, file.file, gzipped, { maxUploadMb: config.MAX_UPLOAD_MB, maxInflatedMb: config.MAX_INFLATED_MB }, deps.signal)
     }
     if (staged === null) {
       throw new InvalidFileError(otherField === undefined
