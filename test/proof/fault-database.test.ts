@@ -9,6 +9,7 @@ import { generatedShop } from '../helpers/fixtures.js'
 import { asShop, fileBytes, get, postMultipart, upload, waitForTerminal } from './client.js'
 import { VALID_SMALL_CSV, GENERIC_HEADER } from './fixtures.js'
 import { jobEvent } from './server-process.js'
+import { ORPHAN_CHUNK_AGE_HOURS } from '../../src/jobs/sweep-stuck-jobs.js'
 
 const base = postgresUrl()
 if (base === undefined) {
@@ -88,11 +89,11 @@ if (base === undefined) {
       "select count(*)::int as n from csv_uploads u where not exists (select 1 from pgboss.job j where j.name = 'quick-install' and j.data->>'upload_id' = u.id::text)")
     t.equal(withoutJob, 0, 'every upload row has its job (row and job are one transaction)')
     // Bytes staged before the cut could not be deleted while the database was gone; they belong to no
-    // upload, and the sweep removes such orphans once they are older than the processing timeout.
+    // upload, and the sweep removes such orphans once their newest chunk is ORPHAN_CHUNK_AGE_HOURS old.
     const orphans = await fleet.db.query<{ upload_id: string }>('select distinct upload_id from upload_chunks c where not exists (select 1 from csv_uploads u where u.id = c.upload_id)')
     t.comment(`orphaned staged uploads after the cut: ${orphans.length}`)
     if (orphans.length > 0) {
-      await fleet.db.query("update upload_chunks set created_at = now() - interval '3 hours'")
+      await fleet.db.query('update upload_chunks set created_at = now() - make_interval(hours => $1)', [ORPHAN_CHUNK_AGE_HOURS + 1])
       const swept = await fetch(`${server.url}/api/bundles/cron/cleanup-stuck-jobs`, { method: 'POST', headers: { authorization: 'Bearer dbgone-cron-secret-0123456789' } })
       t.equal(swept.status, 200, 'the sweep runs')
       const [{ n: left }] = await fleet.db.query<{ n: number }>('select count(*)::int as n from upload_chunks')
