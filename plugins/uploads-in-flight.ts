@@ -2,19 +2,25 @@
 // and then cuts their connections (src/server.ts); an upload is first interrupted so that it answers
 // 503 "send it again" and deletes the bytes it staged. Closing waits for that before the database closes.
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyReply } from 'fastify'
-import type { Writable } from 'node:stream'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Duplex, Writable } from 'node:stream'
 import { UploadInterruptedError } from '../src/errors.js'
 import { settleBefore } from '../src/services/settle-before.js'
 
 export interface UploadsInFlight {
   /** Runs one upload; its signal aborts (with UploadInterruptedError) when uploads are interrupted. */
-  run: <T>(reply: FastifyReply, upload: (signal: AbortSignal) => Promise<T>) => Promise<T>
+  run: <T>(request: FastifyRequest, reply: FastifyReply, upload: (signal: AbortSignal) => Promise<T>) => Promise<T>
   /**
-   * Interrupts every upload in flight and waits until each has cleaned up and its answer is written
-   * (or its connection is gone), or until `deadline` (ms since the epoch). Resolves with how many there were.
+   * Interrupts every upload in flight and waits, until `deadline` (ms since the epoch) at the latest,
+   * for each to clean up and write its answer. Resolves with how many there were.
    */
   interrupt: (deadline: number) => Promise<number>
+  /**
+   * Waits, until `deadline` at the latest, for the clients of interrupted uploads to be done with their
+   * request (stopped sending, or sent the rest): a connection cut while its client is still sending can
+   * be reset before the 503 reaches it.
+   */
+  released: (deadline: number) => Promise<void>
 }
 
 declare module 'fastify' {
@@ -26,30 +32,63 @@ declare module 'fastify' {
 /** Closing without the server's interruption (tests, a failed start): how long uploads get to clean up. */
 const CLEANUP_ON_CLOSE_MS = 1000
 
+interface Upload {
+  /** The work settled (its staged bytes deleted if it failed) and the answer written. */
+  answered: Promise<unknown>
+  /** The request is over: its body arrived whole, or its connection (HTTP/2: stream) closed. */
+  released: Promise<unknown>
+}
+
+function written (reply: FastifyReply): Promise<void> {
+  return new Promise(resolve => {
+    // HTTP/2's compat response emits 'finish' only when the whole stream closes, which a client still
+    // sending does not do; its stream's writable side finishes once the answer is written.
+    const raw = reply.raw as typeof reply.raw & { stream?: Writable }
+    const target: Writable = raw.stream ?? raw
+    target.once('finish', resolve)
+    raw.once('close', resolve)
+  })
+}
+
+function released (request: FastifyRequest): Promise<void> {
+  return new Promise(resolve => {
+    // Once its answer is written, an HTTP/1 request is detached from its socket and no longer sees it
+    // close: watch the socket itself (HTTP/2: the stream).
+    const raw = request.raw as typeof request.raw & { stream?: Duplex }
+    const transport: Duplex | undefined = raw.stream ?? raw.socket ?? undefined
+    if (raw.complete || transport === undefined || transport.destroyed) { resolve(); return }
+    raw.once('end', resolve)
+    transport.once('close', resolve)
+  })
+}
+
+/** settleBefore over a fixed list: each promise leaves the set as it settles. */
+async function allBefore (promises: Array<Promise<unknown>>, deadline: number): Promise<void> {
+  const pending = new Set(promises)
+  for (const p of promises) void p.then(() => pending.delete(p))
+  await settleBefore(pending, deadline)
+}
+
 export default fp(async function uploadsInFlightPlugin (app: FastifyInstance) {
   const interruption = new AbortController()
-  const pending = new Set<Promise<unknown>>()
+  const inFlight = new Set<Upload>()
+  let interrupted: Upload[] = []
   const uploads: UploadsInFlight = {
-    async run (reply, upload) {
-      const answered = new Promise<void>(resolve => {
-        // HTTP/2's compat response emits 'finish' only when the whole stream closes, which a client still
-        // sending does not do; its stream's writable side finishes once the answer is written.
-        const raw = reply.raw as typeof reply.raw & { stream?: Writable }
-        const written: Writable = raw.stream ?? raw
-        written.once('finish', resolve)
-        raw.once('close', resolve)
-      })
+    async run (request, reply, upload) {
       const work = upload(interruption.signal)
-      const done = Promise.allSettled([work, answered])
-      pending.add(done)
-      void done.then(() => pending.delete(done))
+      const entry: Upload = { answered: Promise.allSettled([work, written(reply)]), released: released(request) }
+      inFlight.add(entry)
+      void Promise.all([entry.answered, entry.released]).then(() => inFlight.delete(entry))
       return await work
     },
     async interrupt (deadline) {
-      const count = pending.size
+      interrupted = [...inFlight]
       if (!interruption.signal.aborted) interruption.abort(new UploadInterruptedError())
-      await settleBefore(pending, deadline)
-      return count
+      await allBefore(interrupted.map(u => u.answered), deadline)
+      return interrupted.length
+    },
+    async released (deadline) {
+      await allBefore(interrupted.map(u => u.released), deadline)
     }
   }
   app.decorate('uploadsInFlight', uploads)

@@ -11,7 +11,7 @@ import { startupFailureLine } from './startup-failure.js'
 import { logSerializers } from './request-log.js'
 import { trackConnections } from './open-connections.js'
 
-/** After SHUTDOWN_TIMEOUT_SECONDS: how long interrupted uploads get to write their 503 before connections are cut. */
+/** After SHUTDOWN_TIMEOUT_SECONDS: how long interrupted uploads get to write their 503, and their clients to read it, before connections are cut. */
 const ANSWER_GRACE_MS = 500
 /**
  * The hard exit, this long after SHUTDOWN_TIMEOUT_SECONDS: with the default 8 s that is 9.5 s after
@@ -58,7 +58,12 @@ async function main (): Promise<void> {
   // waiting: uploads are answered 503 and clean up, then every connection left is cut.
   const cutOpenRequests = async (): Promise<void> => {
     // (A signal during start-up can come before the plugin that tracks uploads is loaded.)
-    const uploads = app.hasDecorator('uploadsInFlight') ? await app.uploadsInFlight.interrupt(Date.now() + ANSWER_GRACE_MS) : 0
+    let uploads = 0
+    if (app.hasDecorator('uploadsInFlight')) {
+      const graceEnds = Date.now() + ANSWER_GRACE_MS
+      uploads = await app.uploadsInFlight.interrupt(graceEnds)
+      await app.uploadsInFlight.released(graceEnds)
+    }
     const cut = connections.cut()
     app.log.warn({ event: 'shutdown_cut', interrupted_uploads: uploads, connections_cut: cut },
       `shutdown: ${config.SHUTDOWN_TIMEOUT_SECONDS} s are up; interrupted ${uploads} upload(s) and closed ${cut} connection(s) still open`)
@@ -109,7 +114,7 @@ async function main (): Promise<void> {
       process.exit(75) // EX_TEMPFAIL
     }
     app.log.fatal({ err }, 'start-up failed')
-    // Also on stderr: with LOG_LEVEL=silent the line above is all there would have been.
+    // Also on stderr: with LOG_LEVEL=silent the line above writes nothing.
     process.stderr.write(startupFailureLine(err, config))
     await app.close().catch(() => {})
     process.exit(1)

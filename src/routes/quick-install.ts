@@ -35,7 +35,7 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
       }
     }
   }, async (request, reply) => {
-    const started = await app.uploadsInFlight.run(reply, async (signal) =>
+    const started = await app.uploadsInFlight.run(request, reply, async (signal) =>
       await startQuickInstall({ db: app.db, queue: app.queue, config, log: request.log, signal }, request, request.shop))
     // Read-your-writes on this instance without waiting for the announcement (others get it at commit).
     app.latestUploads.invalidate(request.shop)

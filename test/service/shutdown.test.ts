@@ -1,5 +1,6 @@
 // SIGTERM while requests are still open: an upload held mid-body and a request head never finished
-// (HTTP/1), an upload stream held mid-body (HTTP/2). Once SHUTDOWN_TIMEOUT_SECONDS are up the upload is
+// (HTTP/1), an upload stream held mid-body and a download its client does not read (HTTP/2, whose flow
+// control keeps the download in flight). Once SHUTDOWN_TIMEOUT_SECONDS are up the upload is
 // answered 503 "send it again" with its staged bytes deleted, the other connections are cut, and the
 // process still stops pg-boss, closes the database and exits 0 before its hard-exit timer. Times come
 // from the server's own log lines.
@@ -103,7 +104,7 @@ t.test('HTTP/1: an upload held mid-body is answered 503 and leaves nothing; a ha
   t.same(await leftBehind(database), { chunks: 0, uploads: 0 }, 'no staged chunk and no upload row are left')
 })
 
-t.test('HTTP/2: an upload stream held mid-body is answered 503 and leaves nothing; the session is cut; exit 0', async (t) => {
+t.test('HTTP/2: an upload stream held mid-body is answered 503 and leaves nothing; a download not read is cut; exit 0', async (t) => {
   const { server, database } = await startServer(t, { HTTP2: 'true' })
   const client = http2.connect(server.url)
   client.on('error', () => {})
@@ -118,11 +119,21 @@ t.test('HTTP/2: an upload stream held mid-body is answered 503 and leaves nothin
   const answered = new Promise((resolve) => { req.once('end', resolve); req.once('close', resolve) })
   const sessionClosed = new Promise((resolve) => client.once('close', resolve))
   req.write(PART_HEAD + ROWS)
+  // A large file the client does not read: past the stream's flow-control window the answer waits.
+  const download = client.request({ ':path': '/docs/static/swagger-ui-bundle.js' })
+  download.on('error', () => {})
+  let downloadEnded = false
+  download.once('end', () => { downloadEnded = true })
+  const downloadClosed = new Promise((resolve) => download.once('close', resolve))
+  const downloadStatus = await new Promise((resolve) => download.once('response', (headers) => resolve(headers[':status'])))
+  t.equal(downloadStatus, 200, 'the download has started')
 
   await server.waitForLog((l) => l.event === 'upload_received', 20_000)
   await chunkStored(database)
   server.child.kill('SIGTERM')
 
+  await downloadClosed
+  t.notOk(downloadEnded, 'the download still in flight is cut, not finished')
   await answered
   t.equal(status, 503, 'the upload stream is answered 503')
   t.same(jsonOf(body), INTERRUPTED, 'telling the client to send it again')
