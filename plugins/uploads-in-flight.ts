@@ -3,6 +3,7 @@
 // 503 "send it again" and deletes the bytes it staged. Closing waits for that before the database closes.
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { EventEmitter } from 'node:events'
 import type { Duplex, Writable } from 'node:stream'
 import { UploadInterruptedError } from '../src/errors.js'
 import { settleBefore } from '../src/services/settle-before.js'
@@ -39,27 +40,34 @@ interface Upload {
   released: Promise<unknown>
 }
 
-function written (reply: FastifyReply): Promise<void> {
+/** Resolves at the first of the events; then removes its listeners from every emitter. */
+function firstOf (events: Array<[EventEmitter, string]>): Promise<void> {
   return new Promise(resolve => {
-    // HTTP/2's compat response emits 'finish' only when the whole stream closes, which a client still
-    // sending does not do; its stream's writable side finishes once the answer is written.
-    const raw = reply.raw as typeof reply.raw & { stream?: Writable }
-    const target: Writable = raw.stream ?? raw
-    target.once('finish', resolve)
-    raw.once('close', resolve)
+    const done = (): void => {
+      for (const [emitter, event] of events) emitter.off(event, done)
+      resolve()
+    }
+    for (const [emitter, event] of events) emitter.once(event, done)
   })
 }
 
+function written (reply: FastifyReply): Promise<void> {
+  // HTTP/2's compat response emits 'finish' only when the whole stream closes, which a client still
+  // sending does not do; its stream's writable side finishes once the answer is written.
+  const raw = reply.raw as typeof reply.raw & { stream?: Writable }
+  const target: Writable = raw.stream ?? raw
+  return firstOf([[target, 'finish'], [raw, 'close']])
+}
+
 function released (request: FastifyRequest): Promise<void> {
-  return new Promise(resolve => {
-    // Once its answer is written, an HTTP/1 request is detached from its socket and no longer sees it
-    // close: watch the socket itself (HTTP/2: the stream).
-    const raw = request.raw as typeof request.raw & { stream?: Duplex }
-    const transport: Duplex | undefined = raw.stream ?? raw.socket ?? undefined
-    if (raw.complete || transport === undefined || transport.destroyed) { resolve(); return }
-    raw.once('end', resolve)
-    transport.once('close', resolve)
-  })
+  // Once its answer is written, an HTTP/1 request is detached from its socket and no longer sees it
+  // close: watch the socket itself (HTTP/2: the stream). The socket outlives the request on a
+  // keep-alive connection, so its listener must go as soon as the request is over: one left per
+  // upload piled up on a connection that sends many.
+  const raw = request.raw as typeof request.raw & { stream?: Duplex }
+  const transport: Duplex | undefined = raw.stream ?? raw.socket ?? undefined
+  if (raw.complete || transport === undefined || transport.destroyed) return Promise.resolve()
+  return firstOf([[raw, 'end'], [transport, 'close']])
 }
 
 /** settleBefore over a fixed list: each promise leaves the set as it settles. */
