@@ -3,7 +3,7 @@
 // 503 "send it again" and deletes the bytes it staged. Closing waits for that before the database closes.
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { EventEmitter } from 'node:events'
+import { setMaxListeners, type EventEmitter } from 'node:events'
 import type { Duplex, Writable } from 'node:stream'
 import { UploadInterruptedError } from '../src/errors.js'
 import { settleBefore } from '../src/services/settle-before.js'
@@ -79,6 +79,8 @@ async function allBefore (promises: Array<Promise<unknown>>, deadline: number): 
 
 export default fp(async function uploadsInFlightPlugin (app: FastifyInstance) {
   const interruption = new AbortController()
+  // Every upload staging right now listens on this one signal: 50 at once is load, not a leak.
+  setMaxListeners(0, interruption.signal)
   const inFlight = new Set<Upload>()
   let interrupted: Upload[] = []
   const uploads: UploadsInFlight = {

@@ -47,8 +47,15 @@ t.test('when the upload row fails at commit (after the job was sent), the job is
 
 t.test('50 simultaneous uploads for one shop: exactly one 200 and 49 × 409', async (t) => {
   const h = shop('racing')
+  const warnings: string[] = []
+  const onWarning = (w: Error): void => { warnings.push(w.message) }
+  process.on('warning', onWarning)
+  t.teardown(() => { process.off('warning', onWarning) })
   const results = await Promise.all(Array.from({ length: 50 }, async (_, i) =>
     await upload(app, { filename: `race-${i}.csv`, content: TINY_CATALOG }, h)))
+  // Node emits a warning on the next tick: let it arrive before looking.
+  await new Promise(resolve => setImmediate(resolve))
+  t.same(warnings.filter(w => w.includes('MaxListeners')), [], 'no listener warning: uploads staging at once all watch the one shutdown signal')
   const codes = results.map(r => r.statusCode)
   t.equal(codes.filter(c => c === 200).length, 1, 'one upload started')
   t.equal(codes.filter(c => c === 409).length, 49, 'the others were refused')
