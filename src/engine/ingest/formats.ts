@@ -14,6 +14,7 @@ const ORDER_ID = ['orderid', 'order', 'ordernumber', 'orderno', 'ordernum', 'ord
 const PRODUCT_ID = ['productid', 'itemid', 'productcode', 'itemcode', 'articleid', 'articlenumber', 'productno', 'productnumber']
 const SKU = ['sku', 'stockcode', 'variantsku', 'itemsku', 'skucode', 'lineitemsku']
 const TITLE = ['producttitle', 'productname', 'title', 'product', 'item', 'itemname', 'description', 'itemdescription', 'productdescription']
+const VARIANT_TITLE = ['varianttitle', 'variantname', 'variant', 'lineitemvarianttitle']
 const QUANTITY = ['quantity', 'qty', 'lineitemquantity', 'units', 'quantityordered', 'qtyordered', 'unitssold', 'itemquantity']
 const PRICE = ['unitprice', 'price', 'lineitemprice', 'originalunitprice', 'itemprice', 'priceeach', 'saleprice', 'sellingprice']
 const DATE = ['createdat', 'orderdate', 'date', 'invoicedate', 'createddate', 'datecreated', 'processedat', 'transactiondate',
@@ -44,6 +45,11 @@ export interface OrderLayout {
   variantId: number
   sku: number
   title: number
+  /**
+   * A variant's own title (`variant_title`, GraphQL `variantTitle`): only its presence is used, as evidence
+   * that the title column names products, not "Product - Variant" lines.
+   */
+  variantTitle: number
   /** Shopify "Lineitem name" ("Product - Variant"): variants are rolled up from it when there is no product id. */
   lineName: number
   quantity: number
@@ -145,6 +151,7 @@ function detectShopifyOrders (ix: ColumnIndex): OrderLayout | null {
     variantId: -1,
     sku: ix.find(['lineitemsku']),
     title: -1,
+    variantTitle: -1,
     lineName: ix.find(['lineitemname']),
     quantity: ix.find(['lineitemquantity']),
     price: ix.find(['lineitemprice']),
@@ -173,6 +180,7 @@ function detectOrderLines (ix: ColumnIndex): OrderLayout | null {
   const variantId = claim(['variantid'])
   const sku = claim(SKU)
   const title = claim(TITLE)
+  const variantTitle = claim(VARIANT_TITLE)
   const lineName = graphql ? claim(['lineitemname']) : -1
   if (productId < 0 && variantId < 0 && sku < 0 && title < 0 && lineName < 0) return null
   return {
@@ -183,6 +191,7 @@ function detectOrderLines (ix: ColumnIndex): OrderLayout | null {
     variantId,
     sku,
     title,
+    variantTitle,
     lineName,
     quantity: claim(QUANTITY),
     price: claim(PRICE),

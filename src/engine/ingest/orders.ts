@@ -128,10 +128,14 @@ export class OrderLinesCollector {
   constructor (private readonly layout: OrderLayout, private readonly counts: Counts) {
     const L = layout
     // The Shopify orders export has no product id: the line name is the product (its SKU only helps
-    // to roll variants up), and a SKU alone is the key only when a line has no name.
+    // to roll variants up), and a SKU alone is the key only when a line has no name. Other files without
+    // a product id are keyed by title the same way: a SKU or variant id names a variant, so keying by it
+    // would split every size and colour into its own product.
     const chain = L.format === 'shopify-orders'
       ? [KEY_LINE_NAME, L.lineName, KEY_SKU, L.sku]
-      : [KEY_PRODUCT_ID, L.productId, KEY_VARIANT_ID, L.variantId, KEY_SKU, L.sku, KEY_TITLE, L.title, KEY_LINE_NAME, L.lineName]
+      : L.productId >= 0
+        ? [KEY_PRODUCT_ID, L.productId, KEY_VARIANT_ID, L.variantId, KEY_SKU, L.sku, KEY_TITLE, L.title, KEY_LINE_NAME, L.lineName]
+        : [KEY_TITLE, L.title, KEY_LINE_NAME, L.lineName, KEY_VARIANT_ID, L.variantId, KEY_SKU, L.sku]
     this.keyChain = chain.filter((_, i) => i % 2 === 1 ? chain[i] >= 0 : chain[i + 1] >= 0)
     this.currencies = L.currency >= 0 ? new OrderCurrencies(L.currency) : null
     this.cancelledCells = L.cancelled >= 0 ? new CancelledCells() : null
@@ -418,7 +422,12 @@ export class OrderLinesCollector {
     const info = this.lineKeyInfo
     const n = info.size
     const named: number[] = []
-    for (let i = 0; i < n; i++) if (info.tags[i] === KEY_LINE_NAME) named.push(i)
+    // Titles may be "Product - Variant" lines too, unless a variant title column shows they name products.
+    const titlesMayNameVariants = this.layout.variantTitle < 0
+    for (let i = 0; i < n; i++) {
+      const tag = info.tags[i]
+      if (tag === KEY_LINE_NAME || (tag === KEY_TITLE && titlesMayNameVariants)) named.push(i)
+    }
     const rolled = rollUpVariants(named.map(i => ({ name: info.keys[i], sku: info.skus[i] })))
     const rolledTitle = new Map<number, string>()
     named.forEach((i, k) => rolledTitle.set(i, rolled[k]))
@@ -433,11 +442,9 @@ export class OrderLinesCollector {
       let key = info.keys[i]
       let title = info.titles[i]
       let space = 0
-      if (tag === KEY_LINE_NAME) {
+      if (tag === KEY_LINE_NAME || tag === KEY_TITLE) {
         title = rolledTitle.get(i) ?? key
         key = normaliseTitle(title)
-      } else if (tag === KEY_TITLE) {
-        key = normaliseTitle(key)
       } else {
         space = tag // KEY_PRODUCT_ID, KEY_VARIANT_ID or KEY_SKU: 1..3
       }

@@ -155,7 +155,9 @@ t.test('generic synonyms: InvoiceNo / StockCode / Description, negative quantiti
     'C536379,85123A,WHITE HANGING HEART,-1,12/1/2010 9:41,2.55,14527,United Kingdom\n'
   const r = await run(csv)
   t.equal(r.format, 'generic-orders')
-  t.same(r.products.map(p => [p.key, p.title, p.price]), [['85123A', 'WHITE HANGING HEART', 2.55], ['71053', 'WHITE METAL LANTERN', 3.39]])
+  t.same(r.products.map(p => [p.key, p.title, p.price, p.skus]),
+    [['white hanging heart', 'WHITE HANGING HEART', 2.55, ['85123A']], ['white metal lantern', 'WHITE METAL LANTERN', 3.39, ['71053']]],
+    'without a product id column the Description names the product and the StockCode is its SKU')
   t.equal(r.summary.lines_dropped.refunded, 1)
   t.equal(r.summary.orders_used, 1)
   t.ok(Number.isFinite(r.orderTimes?.[0]), 'a US-style date still parses')
