@@ -9,22 +9,15 @@
 import { EngineInputError } from '../errors.js'
 import type { DropReason, Product } from '../types.js'
 import { CancelledCells } from './cancelled.js'
-import { dropReasonOf, nonMerchandiseReason, OrderState, orderStateOf } from './cleaning.js'
+import { dropReasonOf, OrderState, orderStateOf } from './cleaning.js'
 import { OrderCurrencies } from './currency.js'
 import { fieldDate, fieldIsEmpty, fieldIsTrue, fieldNumber, fieldText } from './fields.js'
 import type { OrderLayout } from './formats.js'
 import { Growable } from './growable.js'
 import { ByteInterner } from './interner.js'
 import { MAX_DISTINCT_PRODUCTS, MAX_ORDER_LINES, MAX_ORDERS } from './limits.js'
-import { rollUpVariants } from './rollup.js'
+import { KEY_LINE_NAME, KEY_PRODUCT_ID, KEY_SKU, KEY_TITLE, KEY_VARIANT_ID, LineKeyTable, resolveProducts } from './line-products.js'
 import { isBlankRecord, type CsvScanner } from './scanner.js'
-
-/** Which column a line key came from (part of the key, so an id "12" and a SKU "12" stay apart). */
-const KEY_PRODUCT_ID = 1
-const KEY_VARIANT_ID = 2
-const KEY_SKU = 3
-const KEY_TITLE = 4
-const KEY_LINE_NAME = 5
 
 /** Line flag bits: the gift card column; a sale line that stays in its basket (set in finish). */
 const LINE_GIFT_CARD = 1
@@ -33,7 +26,6 @@ const LINE_KEPT_SALE = 2
 const LINE_STATE_SHIFT = 2
 const LINE_STATE_MASK = 7 << LINE_STATE_SHIFT
 const MAX_QUANTITY = 1_000_000
-const MAX_SKUS_PER_PRODUCT = 1000
 
 export interface Counts {
   rows_read: number
@@ -54,46 +46,6 @@ export interface OrderBaskets {
   orders_read: number
   orders_used: number
   multi_product_orders: number
-}
-
-/** What the first row of each distinct line key said, in parallel arrays: no object per key. */
-class LineKeyTable {
-  readonly tags: number[] = []
-  readonly keys: string[] = []
-  readonly titles: string[] = []
-  readonly lineNames: string[] = []
-  readonly skus: string[] = []
-  readonly vendors: Array<string | null> = []
-  readonly types: Array<string | null> = []
-
-  get size (): number { return this.tags.length }
-}
-
-/** Products being assembled from line keys, in parallel arrays. */
-class ProductSlots {
-  readonly keys: string[] = []
-  readonly titles: string[] = []
-  /** Distinct SKUs, null until the first one (most products of a big catalog have one or none). */
-  readonly skus: Array<string[] | null> = []
-  readonly vendors: Array<string | null> = []
-  readonly types: Array<string | null> = []
-
-  add (key: string, title: string, vendor: string | null, type: string | null): number {
-    this.keys.push(key)
-    this.titles.push(title)
-    this.skus.push(null)
-    this.vendors.push(vendor)
-    this.types.push(type)
-    return this.keys.length - 1
-  }
-
-  addSku (slot: number, sku: string): void {
-    const list = this.skus[slot]
-    if (list === null) this.skus[slot] = [sku]
-    else if (list.length < MAX_SKUS_PER_PRODUCT && !list.includes(sku)) list.push(sku)
-  }
-
-  get size (): number { return this.keys.length }
 }
 
 export function bump<K extends string> (counts: Partial<Record<K, number>>, key: K, by = 1): void {
@@ -275,7 +227,10 @@ export class OrderLinesCollector {
   }
 
   finish (dropPending: boolean): OrderBaskets {
-    const resolved = this.resolveProducts()
+    const orderTime = this.orderTime.data
+    const lineOrderOf = this.lineOrder.data
+    const resolved = resolveProducts(this.lineKeyInfo, this.layout.variantTitle < 0,
+      { count: this.lineOrder.length, keyOf: this.lineKey.data, timeOf: line => orderTime[lineOrderOf[line]] })
     const nOrders = this.orders.size
     const nLines = this.lineOrder.length
     const lineOrder = this.lineOrder.data
@@ -416,50 +371,6 @@ export class OrderLinesCollector {
       multi_product_orders: multi
     }
   }
-
-  /** Maps every line key to a product slot (rolling up variants) and to a non-merchandise reason. */
-  private resolveProducts (): { slots: ProductSlots, slotOfKey: Int32Array, reasons: Array<DropReason | null> } {
-    const info = this.lineKeyInfo
-    const n = info.size
-    const named: number[] = []
-    // Titles may be "Product - Variant" lines too, unless a variant title column shows they name products.
-    const titlesMayNameVariants = this.layout.variantTitle < 0
-    for (let i = 0; i < n; i++) {
-      const tag = info.tags[i]
-      if (tag === KEY_LINE_NAME || (tag === KEY_TITLE && titlesMayNameVariants)) named.push(i)
-    }
-    const rolled = rollUpVariants(named.map(i => ({ name: info.keys[i], sku: info.skus[i] })))
-    const rolledTitle = new Map<number, string>()
-    named.forEach((i, k) => rolledTitle.set(i, rolled[k]))
-
-    // One key space per source column (titles and line names share one): an id "12" is not SKU "12".
-    const slotByKey = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()]
-    const slots = new ProductSlots()
-    const slotOfKey = new Int32Array(n)
-    const reasons: Array<DropReason | null> = new Array(n)
-    for (let i = 0; i < n; i++) {
-      const tag = info.tags[i]
-      let key = info.keys[i]
-      let title = info.titles[i]
-      let space = 0
-      if (tag === KEY_LINE_NAME || tag === KEY_TITLE) {
-        title = rolledTitle.get(i) ?? key
-        key = normaliseTitle(title)
-      } else {
-        space = tag // KEY_PRODUCT_ID, KEY_VARIANT_ID or KEY_SKU: 1..3
-      }
-      const map = slotByKey[space]
-      let slot = map.get(key)
-      if (slot === undefined) {
-        slot = slots.add(key, title, info.vendors[i], info.types[i])
-        map.set(key, slot)
-      }
-      if (info.skus[i] !== '') slots.addSku(slot, info.skus[i])
-      slotOfKey[i] = slot
-      reasons[i] = nonMerchandiseReason({ title, lineName: info.lineNames[i] || info.keys[i], vendor: info.vendors[i], type: info.types[i] })
-    }
-    return { slots, slotOfKey, reasons }
-  }
 }
 
 /**
@@ -528,11 +439,6 @@ class PriceTally {
     all.set(this.first[slot], this.firstCount[slot])
     return modeOf(all)
   }
-}
-
-/** Key for a product known only by its title: case and spacing do not make a different product. */
-export function normaliseTitle (title: string): string {
-  return title.toLowerCase().replace(/\s+/g, ' ').trim()
 }
 
 /** The most common price (ties: the lower one), or null when none was seen. */
