@@ -5,6 +5,7 @@
 import { EngineInputError } from '../errors.js'
 import type { DropReason, Product } from '../types.js'
 import { isTruthy, nonMerchandiseReason } from './cleaning.js'
+import { asThousands, DotThousandsColumn } from './dot-thousands.js'
 import { fieldIsEmpty, fieldNumber, fieldText } from './fields.js'
 import type { CatalogLayout } from './formats.js'
 import { bump, modeOf, type Counts } from './orders.js'
@@ -15,7 +16,10 @@ interface Draft {
   title: string
   skus: Set<string>
   prices: Map<number, number>
+  /** Prices written as a single dot group ("150.000"), read as decimals until the column decides. */
+  dotGroupPrices: Map<number, number>
   cost: number | null
+  dotGroupCost: number | null
   inventory: number | null
   type: string | null
   vendor: string | null
@@ -32,6 +36,8 @@ const ORDER_NAME = /^#\s?\d+$/
 
 export class CatalogCollector {
   private readonly drafts = new Map<string, Draft>()
+  private readonly priceDots = new DotThousandsColumn()
+  private readonly costDots = new DotThousandsColumn()
 
   constructor (private readonly layout: CatalogLayout, private readonly counts: Counts) {}
 
@@ -59,12 +65,16 @@ export class CatalogCollector {
       cost = fieldNumber(s, L.cost)
       if (Number.isNaN(cost) || cost < 0) { bump(counts.rows_skipped, 'bad_cost'); return }
     }
+    // Noted once the row is known to be read, so a skipped row is no evidence.
+    const priceIsDotGroup = !Number.isNaN(price) && this.priceDots.note(s, L.price)
+    const costIsDotGroup = !Number.isNaN(cost) && this.costDots.note(s, L.cost)
     const inventory = fieldIsEmpty(s, L.inventory) ? NaN : fieldNumber(s, L.inventory)
 
     let d = this.drafts.get(key)
     if (d === undefined) {
       d = {
-        key, title: '', skus: new Set(), prices: new Map(), cost: null, inventory: null, type: null, vendor: null,
+        key, title: '', skus: new Set(), prices: new Map(), dotGroupPrices: new Map(), cost: null, dotGroupCost: null,
+        inventory: null, type: null, vendor: null,
         tags: [], status: 'active', giftCard: false, rows: 0
       }
       this.drafts.set(key, d)
@@ -73,9 +83,13 @@ export class CatalogCollector {
     if (title !== '' && d.title === '') d.title = title
     const sku = fieldText(s, L.sku)
     if (sku !== '') d.skus.add(sku)
-    if (!Number.isNaN(price)) d.prices.set(price, (d.prices.get(price) ?? 0) + 1)
+    if (!Number.isNaN(price)) {
+      const tally = priceIsDotGroup ? d.dotGroupPrices : d.prices
+      tally.set(price, (tally.get(price) ?? 0) + 1)
+    }
     // The highest variant cost: a bundle priced above it is above every variant's cost.
-    if (!Number.isNaN(cost)) d.cost = Math.max(d.cost ?? 0, cost)
+    if (costIsDotGroup) d.dotGroupCost = Math.max(d.dotGroupCost ?? 0, cost)
+    else if (!Number.isNaN(cost)) d.cost = Math.max(d.cost ?? 0, cost)
     if (Number.isFinite(inventory)) d.inventory = (d.inventory ?? 0) + inventory
     d.type ??= fieldText(s, L.type) || null
     d.vendor ??= fieldText(s, L.vendor) || null
@@ -89,8 +103,16 @@ export class CatalogCollector {
     this.refuseOrderLines()
     const products: Product[] = []
     const dropped = this.counts.lines_dropped
+    // A catalog names no currency: only the columns' own values decide.
+    const pricesInThousands = this.priceDots.groupsAreThousands(null)
+    const costsInThousands = this.costDots.groupsAreThousands(null)
     for (const d of this.drafts.values()) {
       const title = d.title || d.key
+      for (const [p, n] of d.dotGroupPrices) {
+        const value = pricesInThousands ? asThousands(p) : p
+        d.prices.set(value, (d.prices.get(value) ?? 0) + n)
+      }
+      if (d.dotGroupCost !== null) d.cost = Math.max(d.cost ?? 0, costsInThousands ? asThousands(d.dotGroupCost) : d.dotGroupCost)
       const price = modeOf(d.prices)
       let reason: DropReason | null = INACTIVE.has(d.status) ? 'inactive_product' : null
       reason ??= nonMerchandiseReason({ title, vendor: d.vendor, type: d.type, giftCardFlag: d.giftCard })

@@ -87,6 +87,8 @@ function beforeTrailingSign (buf: Uint8Array, from: number, end: number): number
 const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
 const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/
 const EURO_THOUSANDS = /^[+-]?\d{1,3}(\.\d{3})+(,\d{1,2})?$/
+/** Two dot groups or more can only be thousands: "1.299.000", "1.299.000,50". */
+const DOT_THOUSANDS = /^[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?$/
 const DECIMAL_COMMA = /^[+-]?\d+,\d{1,2}$/
 /** Groups of three split by a space, a no-break space (U+00A0, U+202F, U+2009) or a Swiss apostrophe. */
 const SPACE_THOUSANDS = /^[+-]?\d{1,3}([ \u00a0\u2009\u202f'\u2019]\d{3})+([.,]\d+)?$/
@@ -96,7 +98,7 @@ const CURRENCY_BEFORE = /^([+-]?)\s*(\p{L}{0,3}\p{Sc}|\p{L}{2,3}\.?)\s*(?=[\d.+-
 /** A currency after the number: a sign ("€") or letters (a code, "kr", "zł"). */
 const CURRENCY_AFTER = /(?<=[\d.])\s*(\p{Sc}|\p{L}{2,3}\.?)$/u
 /** Currencies merchants write as letters: ISO 4217 codes in any case, and local abbreviations. */
-const CURRENCY_WORDS = new Set([...Intl.supportedValuesOf('currency').map(c => c.toLowerCase()), 'kr', 'zł', 'kč', 'ft', 'rs', 'lei'])
+const CURRENCY_WORDS = new Set([...Intl.supportedValuesOf('currency').map(c => c.toLowerCase()), 'kr', 'zł', 'kč', 'ft', 'rs', 'lei', 'rp'])
 
 /** True when a currency marker is a sign, or letters that name a currency ("USD", "usd", "kr"), not any word ("pcs"). */
 function isCurrency (marker: string): boolean {
@@ -115,11 +117,14 @@ function withoutCurrency (t: string): string {
 /**
  * Parses a number the way merchants write them. Decided rules: a currency before or after the number
  * is ignored, whether a sign ("$7", "12,50 €", "US$12", "R$ 12,00") or letters naming one (an ISO code
- * in any case, "USD 12", "12.00 usd", or "kr", "zł", "Kč", "Ft", "Rs", "lei"; other words are not
+ * in any case, "USD 12", "12.00 usd", or "kr", "zł", "Kč", "Ft", "Rs", "lei", "Rp"; other words are not
  * currencies, so "3 pcs" is not a number); commas in groups of three are thousands separators
  * ("1,234.50" = 1234.5, whatever the delimiter); so are spaces, no-break spaces and apostrophes in
  * groups of three ("1 234,56" = 1234.56, "1'234.50" = 1234.5); a single comma before one or two digits
- * is a decimal comma ("12,50" = 12.5, as in ';'-delimited European exports); "1.234,50" = 1234.5.
+ * is a decimal comma ("12,50" = 12.5, as in ';'-delimited European exports); "1.234,50" = 1234.5; two
+ * dot groups or more are thousands ("1.299.000" = 1299000). A single dot group ("150.000", "1.299") is
+ * read here as a decimal (150, 1.299): whether it is thousands is the column's to decide, from its other
+ * values and the shop's currency (dot-thousands.ts).
  * Infinity ("1e309"), NaN, hex and anything else is not a number (NaN). "-0" is 0.
  */
 export function parseNumberText (raw: string): number {
@@ -127,7 +132,7 @@ export function parseNumberText (raw: string): number {
   if (t === '') return NaN
   if (SPACE_THOUSANDS.test(t)) t = t.replace(SPACE_SEPARATORS, '')
   if (THOUSANDS.test(t)) t = t.replaceAll(',', '')
-  else if (EURO_THOUSANDS.test(t) && t.includes(',')) t = t.replaceAll('.', '').replace(',', '.')
+  else if (DOT_THOUSANDS.test(t) || (EURO_THOUSANDS.test(t) && t.includes(','))) t = t.replaceAll('.', '').replace(',', '.')
   else if (DECIMAL_COMMA.test(t)) t = t.replace(',', '.')
   if (!PLAIN.test(t)) return NaN
   const v = Number(t)

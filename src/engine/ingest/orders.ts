@@ -5,12 +5,14 @@
 // Shopify writes only on an order's first row apply to all its rows, even when an order's rows are not
 // contiguous. A row's own status is its line's. At the end line keys are resolved to products
 // (variants rolled up), returns netted against sales, the cleaning rules applied, and the kept orders
-// packed into CSR arrays; product prices are taken from the shop currency's orders only.
+// packed into CSR arrays; product prices are taken from the shop currency's orders only, single dot
+// groups ("150.000") read as thousands or decimals as the price column decides (dot-thousands.ts).
 import { EngineInputError } from '../errors.js'
 import type { DropReason, Product } from '../types.js'
 import { CancelledCells } from './cancelled.js'
 import { dropReasonOf, OrderState, orderStateOf } from './cleaning.js'
 import { OrderCurrencies } from './currency.js'
+import { asThousands, DotThousandsColumn } from './dot-thousands.js'
 import { fieldDate, fieldIsEmpty, fieldIsTrue, fieldNumber, fieldText } from './fields.js'
 import type { OrderLayout } from './formats.js'
 import { Growable } from './growable.js'
@@ -25,6 +27,8 @@ const LINE_KEPT_SALE = 2
 /** The line's own status (an OrderState + 1) in bits 2..4; 0 when the row had none and takes its order's. */
 const LINE_STATE_SHIFT = 2
 const LINE_STATE_MASK = 7 << LINE_STATE_SHIFT
+/** The price is a single dot group ("150.000"), read as a decimal until the column decides (dot-thousands.ts). */
+const LINE_PRICE_DOT_GROUP = 1 << 5
 const MAX_QUANTITY = 1_000_000
 
 export interface Counts {
@@ -73,6 +77,7 @@ export class OrderLinesCollector {
   private readonly cancelledCells: CancelledCells | null
   /** Null when the file has no currency column. */
   private readonly currencies: OrderCurrencies | null
+  private readonly priceDots = new DotThousandsColumn()
 
   /** Pairs of (key tag, column): where a row's product key comes from, in order of preference. */
   private readonly keyChain: number[]
@@ -125,10 +130,12 @@ export class OrderLinesCollector {
     }
     // A return's price is not read: it sets no product price, so it cannot make the row unreadable.
     let price = NaN
+    let priceFlag = 0
     if (quantity > 0 && !fieldIsEmpty(s, L.price)) {
       // "-0" equals 0 (and is not < 0), so it is a free line like "0": dropped as free_item, not skipped as bad_price.
       price = fieldNumber(s, L.price)
       if (Number.isNaN(price) || price < 0) { bump(counts.rows_skipped, 'bad_price'); return }
+      if (this.priceDots.note(s, L.price)) priceFlag = LINE_PRICE_DOT_GROUP
     }
 
     if (this.lineOrder.length >= MAX_ORDER_LINES) this.tooBig(`${MAX_ORDER_LINES.toLocaleString('en-US')} order lines`)
@@ -136,7 +143,7 @@ export class OrderLinesCollector {
     this.lineKey.push(this.lineKeyOf(s, tag, keyField))
     this.lineQuantity.push(quantity)
     this.linePrice.push(price)
-    this.lineFlags.push((fieldIsTrue(s, L.giftCard) ? LINE_GIFT_CARD : 0) | lineState)
+    this.lineFlags.push((fieldIsTrue(s, L.giftCard) ? LINE_GIFT_CARD : 0) | lineState | priceFlag)
   }
 
   /**
@@ -339,11 +346,13 @@ export class OrderLinesCollector {
 
     // Prices of the kept sale lines, in the shop's currency only (an order naming none is taken to be in it).
     const currencies = this.currencies
+    const dotGroupsAreThousands = this.priceDots.groupsAreThousands(currencies?.shopCurrency() ?? null)
     for (let line = 0; line < nLines; line++) {
       const price = linePrice[line]
-      if ((lineFlags[line] & LINE_KEPT_SALE) === 0 || !(price > 0)) continue
+      const flags = lineFlags[line]
+      if ((flags & LINE_KEPT_SALE) === 0 || !(price > 0)) continue
       if (currencies !== null && !currencies.inShopCurrency(lineOrder[line])) continue
-      prices.add(resolved.slotOfKey[lineKey[line]], price)
+      prices.add(resolved.slotOfKey[lineKey[line]], dotGroupsAreThousands && (flags & LINE_PRICE_DOT_GROUP) !== 0 ? asThousands(price) : price)
     }
     const currencyNote = currencies?.otherCurrenciesNote() ?? null
 
