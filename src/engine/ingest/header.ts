@@ -151,7 +151,7 @@ function columnWarnings (columns: string[]): string[] {
     const n = normaliseColumnName(c)
     if (n === '') { empty++; continue }
     const first = seen.get(n)
-    if (first !== undefined) warnings.push(`Column "${c}" repeats "${first}"; the first one is used.`)
+    if (first !== undefined) warnings.push(`Column "${c}" repeats "${first}"; on each row the first of them with a value is used.`)
     else seen.set(n, c)
   }
   if (empty > 0) warnings.push(`${empty} column(s) without a name were ignored.`)

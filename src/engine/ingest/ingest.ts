@@ -4,6 +4,7 @@
 import { EngineInputError } from '../errors.js'
 import type { IngestOptions, IngestResult, IngestSummary } from '../types.js'
 import { CatalogCollector } from './catalog.js'
+import { DuplicateColumns } from './duplicate-columns.js'
 import type { HeaderAnalysis } from './header.js'
 import { excelSepDelimiter, MAX_SEP_LINE_BYTES } from './excel-sep.js'
 import { analyzeHead, noDataRows } from './inspect.js'
@@ -88,10 +89,12 @@ export async function ingest (source: AsyncIterable<Uint8Array>, options: Ingest
     collector = a.layout.kind === 'orders' ? new OrderLinesCollector(a.layout, counts) : new CatalogCollector(a.layout, counts)
     const rows = collector
     let leading = a.leadingRecords
-    // Only the columns up to the last one the layout reads are split; the rest of a row is skipped.
-    const fieldLimit = 1 + Math.max(...Object.values(a.layout).filter((v): v is number => typeof v === 'number'))
+    const copies = DuplicateColumns.of(a.columns, a.layout)
+    // Only the columns up to the last one the layout reads (or a copy of it) are split; the rest of a row is skipped.
+    const fieldLimit = 1 + Math.max(copies?.lastColumn ?? -1, ...Object.values(a.layout).filter((v): v is number => typeof v === 'number'))
     const s = new CsvScanner(a.delimiter, sc => {
       if (leading > 0) { leading--; return }
+      copies?.fill(sc)
       rows.row(sc)
     }, { fieldLimit })
     s.push(bytes.subarray(bomLength(bytes)))
