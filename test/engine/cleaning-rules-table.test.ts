@@ -1,0 +1,59 @@
+// The cleaning rules as tables: every order status the cleaner knows and the state it puts an order
+// in, and every non-merchandise rule decided by vendor or product type rather than by name.
+import t from 'tap'
+import { dropReasonOf, nonMerchandiseReason, OrderState, orderStateOf } from '../../src/engine/ingest/cleaning.js'
+
+// Every status of cleaning.ts's STATE_BY_STATUS (not exported), spelled as exports write them.
+const STATES: ReadonlyArray<readonly [string, OrderState, string]> = [
+  ['cancelled', OrderState.Cancelled, 'cancelled'],
+  ['canceled', OrderState.Cancelled, 'cancelled'],
+  ['trash', OrderState.Cancelled, 'cancelled'],
+  ['voided', OrderState.Voided, 'voided'],
+  ['void', OrderState.Voided, 'voided'],
+  ['expired', OrderState.Voided, 'voided'],
+  ['failed', OrderState.Voided, 'voided'],
+  ['declined', OrderState.Voided, 'voided'],
+  ['refunded', OrderState.Refunded, 'refunded'],
+  ['fully_refunded', OrderState.Refunded, 'refunded'],
+  ['returned', OrderState.Refunded, 'refunded'],
+  ['pending', OrderState.Pending, 'pending'],
+  ['on-hold', OrderState.Pending, 'pending'],
+  ['awaiting_payment', OrderState.Pending, 'pending'],
+  ['pending payment', OrderState.Pending, 'pending'],
+  ['unpaid', OrderState.Pending, 'pending'],
+  ['checkout-draft', OrderState.Pending, 'pending']
+]
+const STATE_NAMES = Object.fromEntries(Object.entries(OrderState).map(([name, value]) => [value, name]))
+
+t.test('every known order status maps to its state', async t => {
+  for (const [status, state, name] of STATES) {
+    t.equal(orderStateOf(status), state, `"${status}" is ${STATE_NAMES[state]}`)
+    t.equal(orderStateOf(`wc-${status.toUpperCase()}`), state, `WooCommerce's "wc-${status.toUpperCase()}" is ${STATE_NAMES[state]} too`)
+    t.equal(dropReasonOf(state, true), name, `a ${STATE_NAMES[state]} order is dropped as "${name}" (pending ones when dropPending)`)
+  }
+  t.equal(dropReasonOf(OrderState.Pending, false), null, 'pending orders are kept by default')
+  for (const kept of ['paid', 'partially_refunded', 'authorized', 'partially_paid', '', 'something new']) {
+    t.equal(orderStateOf(kept), OrderState.Kept, `"${kept}" is kept`)
+  }
+})
+
+t.test('non-merchandise by vendor and by product type', async t => {
+  // Shipping-protection apps, whatever the line is called.
+  for (const vendor of ['Route', 'Navidium', 'Corso', 'Seel', ' route ']) {
+    t.equal(nonMerchandiseReason({ title: 'Package Care', vendor }), 'shipping_protection', `vendor "${vendor}" sells shipping protection`)
+  }
+  t.equal(nonMerchandiseReason({ title: 'Package Care', vendor: 'Acme' }), null, 'the same title from another vendor is merchandise')
+  t.equal(nonMerchandiseReason({ title: 'Route 66 Mug', vendor: 'Acme' }), null, 'a product named after Route 66 is merchandise')
+
+  for (const type of ['Tip', 'tips', ' TIP ']) {
+    t.equal(nonMerchandiseReason({ title: 'Thank the team', type }), 'tip', `product type "${type}" is a tip`)
+  }
+  t.equal(nonMerchandiseReason({ title: 'Thank the team', type: 'Tipi tent' }), null, 'a type that only starts with "tip" is merchandise')
+  for (const type of ['Gift Card', 'gift cards']) {
+    t.equal(nonMerchandiseReason({ title: 'Holiday Special', type }), 'gift_card', `product type "${type}" is a gift card`)
+  }
+  for (const type of ['Insurance', 'Shipping Protection']) {
+    t.equal(nonMerchandiseReason({ title: 'Peace of mind', type }), 'shipping_protection', `product type "${type}" is shipping protection`)
+  }
+  t.equal(nonMerchandiseReason({ title: 'Peace of mind', type: 'Candles', vendor: 'Acme' }), null, 'an ordinary type and vendor: merchandise')
+})
