@@ -11,6 +11,7 @@ import { get, post, upload, waitForTerminal } from './client.js'
 import { VALID_SMALL_CSV, ordersCsv, pairedOrders } from './fixtures.js'
 import { generatedShop } from '../helpers/fixtures.js'
 import { rawGet } from '../helpers/http.js'
+import { skipUnlessCI } from '../helpers/prerequisite.js'
 
 const API_KEY = 'security-test-key'
 const API_SECRET = 'security-test-secret-0123456789abcdef'
@@ -212,7 +213,7 @@ t.test('CORS only for the configured origins', async (t) => {
   t.match(configured.headers.get('vary') ?? '', /Origin/i, 'Vary: Origin, so caches keep answers apart')
 })
 
-t.test('the same-origin page and /docs load under the CSP without a violation (Chromium)', { skip: fs.existsSync('/usr/bin/chromium') ? false : 'Chromium is not installed at /usr/bin/chromium' }, async (t) => {
+t.test('the same-origin page and /docs load under the CSP without a violation (Chromium)', { skip: skipUnlessCI(t, fs.existsSync('/usr/bin/chromium') ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium; .ci/run installs it)') }, async (t) => {
   const { chromium } = await import('playwright-core')
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

@@ -9,6 +9,8 @@ import crypto from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { LatestUploadCache } from '../../src/services/latest-upload-cache.js'
+import { mock } from 'node:test'
+import pg from 'pg'
 import { listenOnPostgres, RETRY_FIRST_MS } from '../../db/postgres-listener.js'
 import type { CsvUpload } from '../../db/schema.js'
 import { startTestApp } from '../helpers/app.js'
@@ -191,6 +193,12 @@ t.test('the announcement connection breaking: nothing cached until it is back', 
 })
 
 t.test('a LISTEN that cannot connect at all rejects and leaves no retry behind', async (t) => {
+  // Fake setTimeout (the retry's timer): time is moved past any retry delay at once, and a retry
+  // left behind would start its connection attempt synchronously when its timer fires.
+  mock.timers.enable({ apis: ['setTimeout'] })
+  t.teardown(() => { mock.timers.reset() })
+  const connects = mock.method(pg.Client.prototype, 'connect')
+  t.teardown(() => { connects.mock.restore() })
   const heard: string[] = []
   const closedPort = 'postgres://nobody@127.0.0.1:1/none'
   await t.rejects(listenOnPostgres(closedPort, 'csv_uploads_changed', {
@@ -199,7 +207,9 @@ t.test('a LISTEN that cannot connect at all rejects and leaves no retry behind',
     onListening: () => { heard.push('listening') }
   }), /ECONNREFUSED|connect/)
   t.same(heard, ['lost'], 'reported once, never listening')
-  // Nothing to wait on for "no retry happens": wait past two retry delays, then look.
-  await new Promise(resolve => setTimeout(resolve, 2 * RETRY_FIRST_MS + 100))
-  t.same(heard, ['lost'], 'no reconnect attempt after the rejection')
+  t.equal(connects.mock.callCount(), 1, 'one connection attempt')
+  // Far past the first retry's delay (RETRY_FIRST_MS) and any backoff after it.
+  mock.timers.tick(1000 * RETRY_FIRST_MS)
+  t.equal(connects.mock.callCount(), 1, `no reconnect attempt after the rejection, even ${1000 * RETRY_FIRST_MS} ms on`)
+  t.same(heard, ['lost'], 'nothing more reported')
 })

@@ -63,18 +63,19 @@ t.test('design scenario 2: a second upload while processing or within the cooldo
   t.type(detail.message, 'string')
 
   // Completed 3 days ago: 409 ALREADY_COMPLETED with the cooldown arithmetic.
-  await app.db.orm.execute(sql`update csv_uploads set status = 'completed', processed_rows = 4, completed_at = ${daysAgo(3)} where id = ${id}`)
+  const completedAt = daysAgo(3)
+  await app.db.orm.execute(sql`update csv_uploads set status = 'completed', processed_rows = 4, completed_at = ${completedAt} where id = ${id}`)
   const done = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, h)
   t.equal(done.statusCode, 409)
   t.same(done.json().detail, {
     error: 'ALREADY_COMPLETED',
     job_id: id,
-    completed_at: done.json().detail.completed_at,
+    completed_at: completedAt.toISOString(),
     bundles_created: 4,
     days_since_install: 3,
     can_retry_in_days: 27,
     message: 'Quick install completed 3 days ago. You can run it again in 27 days.'
-  })
+  }, 'the 409 names the install, when it completed (as stored) and the days left')
 })
 
 t.test('design scenario 3: the status endpoint walks through its five shapes', async (t) => {

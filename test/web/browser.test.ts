@@ -9,6 +9,7 @@ import t from 'tap'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { SignJWT } from 'jose'
 import { ensurePageBuilt, repoRoot, startRealServer, type RealServer } from './real-server.js'
+import { skipUnlessCI } from '../helpers/prerequisite.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts/web')
@@ -70,12 +71,12 @@ async function overflowAt (page: Page): Promise<{ page: number, cells: string[] 
 const plain = (text: string | null): string => (text ?? '').replace(/\u00a0/g, ' ')
 
 const missing = !fs.existsSync(CHROMIUM)
-  ? `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium); browser tests skipped`
+  ? `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`
   : !fs.existsSync(GEN_SHOP)
-      ? `${GEN_SHOP} is missing; browser tests skipped`
+      ? `${GEN_SHOP} is missing (the shop generator beside the repository)`
       : false
 
-t.test('merchant page in a real browser', { skip: missing }, async t => {
+t.test('merchant page in a real browser', { skip: skipUnlessCI(t, missing) }, async t => {
   const { chromium } = await import('playwright-core')
   ensurePageBuilt()
   fs.mkdirSync(ARTIFACTS, { recursive: true })
