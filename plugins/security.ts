@@ -77,6 +77,8 @@ export async function registerSecurity (app: FastifyInstance, settings: Security
 
   // Attach the limit to the upload route as it is declared (this hook runs before rate-limit's own).
   const windowMs = settings.uploadRateLimitWindowSeconds * 1000
+  const seconds = settings.uploadRateLimitWindowSeconds
+  const window = seconds === 1 ? 'second' : `${seconds} seconds`
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     if (route.url !== UPLOAD_ROUTE.url || !methods.includes(UPLOAD_ROUTE.method)) return
@@ -89,7 +91,7 @@ export async function registerSecurity (app: FastifyInstance, settings: Security
         hook: 'preHandler',
         keyGenerator: (req: FastifyRequest) => `shop:${settings.shopOf(req) ?? `ip:${req.ip}`}`,
         errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string, max: number }) => {
-          const err = new Error(`Too many uploads: at most ${ctx.max} per ${settings.uploadRateLimitWindowSeconds} seconds for a shop. Try again in ${ctx.after}.`) as Error & { statusCode: number }
+          const err = new Error(`Too many uploads: at most ${ctx.max} per ${window} for a shop. Try again in ${ctx.after}.`) as Error & { statusCode: number }
           err.statusCode = 429
           return err
         }

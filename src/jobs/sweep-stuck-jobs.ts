@@ -28,7 +28,7 @@ export const timeoutMessage = (minutes: number): string =>
   `Processing timed out after ${minutes} minute${minutes === 1 ? '' : 's'}`
 
 export const queueWaitMessage = (hours: number): string =>
-  `Processing never started: the install waited ${hours} hours in the queue`
+  `Processing never started: the install waited ${hours} hour${hours === 1 ? '' : 's'} in the queue`
 
 export interface SweptUpload { id: string, message: string }
 

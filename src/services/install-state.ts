@@ -4,6 +4,9 @@ import { AlreadyCompletedError, AlreadyProcessingError, withDetail } from '../er
 
 const DAY_MS = 86_400_000
 
+/** "1 day", "2 days", "0 days": the merchant reads these sentences. */
+export const days = (n: number): string => `${n} day${n === 1 ? '' : 's'}`
+
 export const apiStatus = (status: string): 'PROCESSING' | 'COMPLETED' | 'FAILED' =>
   status.toUpperCase() as 'PROCESSING' | 'COMPLETED' | 'FAILED'
 
@@ -46,7 +49,7 @@ export function statusShape (latest: CsvUpload | undefined, now: Date, cooldownD
     days_since_install: daysSinceInstall,
     can_retry_in_days: canRetryInDays,
     message: canRetryInDays > 0
-      ? `Quick install completed - Can retry in ${canRetryInDays} days`
+      ? `Quick install completed - Can retry in ${days(canRetryInDays)}`
       : 'Quick install completed - You can run it again'
   }
 }
@@ -66,7 +69,7 @@ export function assertCanStart (latest: CsvUpload | undefined, now: Date, cooldo
         bundles_created: latest.processed_rows,
         days_since_install: daysSinceInstall,
         can_retry_in_days: canRetryInDays,
-        message: `Quick install completed ${daysSinceInstall} days ago. You can run it again in ${canRetryInDays} days.`
+        message: `Quick install completed ${days(daysSinceInstall)} ago. You can run it again in ${days(canRetryInDays)}.`
       })
     }
   }

@@ -78,6 +78,21 @@ t.test('design scenario 2: a second upload while processing or within the cooldo
   }, 'the 409 names the install, when it completed (as stored) and the days left')
 })
 
+t.test('one day of cooldown left is "1 day", not "1 days", in the status and in the 409', async (t) => {
+  const h = shop('one-day-left')
+  const id = crypto.randomUUID()
+  // Completed 30 days minus a minute ago: 29 whole days since, 1 left.
+  await app.db.orm.execute(sql`insert into csv_uploads (id, shop_id, filename, status, processing_params, processed_rows, completed_at, created_at, updated_at)
+    values (${id}, 'one-day-left.myshopify.com', 'quick_install_x.csv', 'completed', '{}'::jsonb, 1, now() - interval '30 days' + interval '1 minute', now() - interval '30 days', now())`)
+  t.match(await status(h), { can_run: false, days_since_install: 29, can_retry_in_days: 1, message: 'Quick install completed - Can retry in 1 day' }, 'the status message')
+  const refused = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, h)
+  t.equal(refused.statusCode, 409, refused.body)
+  t.match(refused.json().detail, { can_retry_in_days: 1, message: 'Quick install completed 29 days ago. You can run it again in 1 day.' }, 'the 409 message')
+  await app.db.orm.execute(sql`update csv_uploads set completed_at = now() - interval '1 day' - interval '1 minute' where id = ${id}`)
+  const dayOld = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, h)
+  t.match(dayOld.json().detail, { days_since_install: 1, message: 'Quick install completed 1 day ago. You can run it again in 29 days.' }, 'one day since the install')
+})
+
 t.test('design scenario 3: the status endpoint walks through its five shapes', async (t) => {
   const h = shop('five-shapes')
   t.same(await status(h), { has_quick_install: false, can_run: true, message: 'Quick install has not been run for this shop' }, 'never run')

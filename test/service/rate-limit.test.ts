@@ -60,6 +60,17 @@ t.test('a restarted instance keeps counting the same window', async (t) => {
   t.equal((await upload(app, NOT_A_CSV, { 'x-shop-domain': 'other.myshopify.com' })).statusCode, 400, 'another shop is not limited')
 })
 
+t.test('a one-second window is "per second" in the 429, not "per 1 seconds"', async (t) => {
+  const { app } = await startTestApp(t, { UPLOAD_RATE_LIMIT_MAX: 1, UPLOAD_RATE_LIMIT_WINDOW_SECONDS: 1 }, { workers: false })
+  const h = { 'x-shop-domain': 'per-second.myshopify.com' }
+  t.equal((await upload(app, NOT_A_CSV, h)).statusCode, 400, 'the first upload is answered')
+  // The window is stretched in the database so that the second upload lands in it however slow the machine.
+  await app.db.orm.execute(sql`update upload_rate_limits set window_ends_at = now() + interval '10 minutes'`)
+  const limited = await upload(app, NOT_A_CSV, h)
+  t.equal(limited.statusCode, 429, limited.body)
+  t.match(limited.json(), { detail: /^Too many uploads: at most 1 per second for a shop\. Try again in \d+ minutes?\.$/ })
+})
+
 t.test('two instances on one Postgres share one budget per shop', { skip: onPostgres() ? false : 'needs DATABASE_URL (Postgres): PGlite serves one process' }, async (t) => {
   const limits = { UPLOAD_RATE_LIMIT_MAX: 4, UPLOAD_RATE_LIMIT_WINDOW_SECONDS: 600 }
   const a = await startTestApp(t, limits, { workers: false })
