@@ -2,13 +2,19 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import multipart from '@fastify/multipart'
-import type { Static } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { startQuickInstall } from '../services/start-quick-install.js'
 import { UPLOAD_ROUTE } from '../services/upload-route.js'
 import { statusShape } from '../services/install-state.js'
 import { ConflictReply, QuickInstallStarted, QuickInstallStatus, errorReply } from './schemas.js'
 
 const MB = 1024 * 1024
+
+/** Sent by the upload rate limit (plugins/security.ts), before the body is read. */
+const TooManyUploads = {
+  ...errorReply('More than UPLOAD_RATE_LIMIT_MAX uploads for this shop within UPLOAD_RATE_LIMIT_WINDOW_SECONDS: "Too many uploads: at most N per W seconds for a shop. Try again in …"'),
+  headers: { 'Retry-After': Type.Integer({ description: 'Seconds until the shop\'s window ends' }) }
+}
 
 export default async function quickInstallRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -31,6 +37,7 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
         401: errorReply('Missing or invalid session token'),
         409: ConflictReply,
         413: errorReply('The file is over MAX_UPLOAD_MB, or a .csv.gz inflates past MAX_INFLATED_MB'),
+        429: TooManyUploads,
         503: errorReply('The database or queue is unavailable, the file could not be stored completely, or the service restarted while it arrived (nothing was kept; send it again)')
       }
     }

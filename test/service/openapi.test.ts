@@ -3,6 +3,7 @@ import t from 'tap'
 import fs from 'node:fs'
 import path from 'node:path'
 import { startTestApp } from '../helpers/app.js'
+import { TINY_CATALOG, upload } from '../helpers/http.js'
 import { renderOpenApi } from '../../plugins/docs.js'
 import { projectRoot } from '../../db/project-root.js'
 
@@ -24,6 +25,39 @@ t.test('openapi/openapi.json is up to date (run `npm run openapi` after changing
     t.ok(doc.paths[route], `documents ${route}`)
   }
   t.ok(doc.paths['/api/bundles/quick-install'].post.responses['409'], 'documents the 409 shapes')
+})
+
+t.test('the document lists every status the upload route sends', async (t) => {
+  const responses = JSON.parse(renderOpenApi(app)).paths['/api/bundles/quick-install'].post.responses
+  // What the route can answer, and why (src/routes/quick-install.ts, plugins/security.ts, src/errors.ts).
+  // 499 (the client closed the connection mid-upload) has nobody to read it, and a 500 is the generic
+  // failure every route may give: neither is part of the contract.
+  const sends: Record<string, string> = {
+    200: 'started',
+    400: 'a bad file or multipart body',
+    401: 'no valid session token',
+    409: 'already processing, or completed within the cooldown',
+    413: 'over MAX_UPLOAD_MB or MAX_INFLATED_MB',
+    429: 'over the upload rate limit',
+    503: 'database or queue down, a hole in the stored file, or a shutdown while it arrived'
+  }
+  for (const [code, why] of Object.entries(sends)) t.ok(responses[code], `documents ${code} (${why})`)
+  t.same(Object.keys(responses).sort(), Object.keys(sends).sort(), 'and nothing the route never sends')
+  t.match(responses['429'], { content: { 'application/json': { schema: { properties: { detail: { type: 'string' } } } } }, headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+    '429 is {detail} with Retry-After')
+
+  // The statuses a live app answers with are among them (401 needs a Shopify secret, 503 an outage: not driven here).
+  const limited = await startTestApp(t, { MAX_UPLOAD_MB: 0.01, UPLOAD_RATE_LIMIT_MAX: 4 }, { workers: false })
+  const h = { 'x-shop-domain': 'documented.myshopify.com' }
+  const seen = [
+    (await upload(limited.app, [], h)).statusCode,
+    (await upload(limited.app, { filename: 'big.csv', content: 'product_id,name\n' + '1,A\n'.repeat(5000) }, h)).statusCode,
+    (await upload(limited.app, { filename: 'a.csv', content: TINY_CATALOG }, h)).statusCode,
+    (await upload(limited.app, { filename: 'a.csv', content: TINY_CATALOG }, h)).statusCode,
+    (await upload(limited.app, { filename: 'a.csv', content: TINY_CATALOG }, h)).statusCode
+  ]
+  t.same(seen, [400, 413, 200, 409, 429], 'no file, too large, started, processing, rate-limited')
+  for (const code of seen) t.ok(responses[String(code)], `the ${code} the app sent is documented`)
 })
 
 t.test('/docs serves Swagger UI', async (t) => {
