@@ -28,7 +28,14 @@ export function answerFrameworkError (error: FastifyError, request: FastifyReque
     void reply.code(status).send({ detail: INTERNAL_ERROR })
     return
   }
-  void reply.code(status).send({ detail: `Invalid URL: ${error.message}. Percent-encode special characters (a % starts an escape such as %25).` })
+  void reply.code(status).send({ detail: frameworkErrorDetail(error) })
+}
+
+function frameworkErrorDetail (error: FastifyError): string {
+  // Only a broken escape is helped by the advice on percent-encoding.
+  if (error.code === 'FST_ERR_BAD_URL') return `Invalid URL: ${error.message}. Percent-encode special characters (a % starts an escape such as %25).`
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return 'Invalid URL: a path parameter (such as a job id) is too long.'
+  return `Invalid URL: ${error.message}.`
 }
 
 export default fp(async function errorHandlerPlugin (app: FastifyInstance) {

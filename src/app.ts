@@ -55,6 +55,9 @@ export const appPlugin = fp(async function app (app: FastifyInstance, opts: AppO
   await app.register(pageRoutes, { shopifyApiKey: opts.config.SHOPIFY_API_KEY })
 }, { name: 'bundle-api', fastify: '5.x' })
 
+/** Longer than any request line Node's HTTP/1 parser (16 KiB of headers) or HTTP/2 (64 KiB) lets through. */
+export const MAX_PARAM_LENGTH = 64 * 1024
+
 /** Fastify options every instance shares; server.ts adds the logger and HTTP/2. */
 export function serverOptions (config: Config): FastifyServerOptions {
   return {
@@ -65,6 +68,10 @@ export function serverOptions (config: Config): FastifyServerOptions {
     trustProxy: trustProxyOption(config),
     return503OnClosing: true,
     frameworkErrors: answerFrameworkError,
+    // find-my-way refuses a path parameter over 100 characters with a 414 before routing, so before
+    // authentication and before the route could answer "Job not found". No route here has a regex
+    // parameter (what the limit guards), so parameters may be as long as any URL Node accepts.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
     logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL, serializers: logSerializers }

@@ -65,6 +65,8 @@ t.test('no spelling of an /api path gets past the token check', async (t) => {
   }
   const sneaky = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, {}, '/%61pi/bundles/quick-install')
   t.equal(sneaky.statusCode, 401, `an upload to /%61pi/… without a token: ${sneaky.body}`)
+  const longId = await app.inject({ url: `/api/bundles/status/${'a'.repeat(150)}` })
+  t.equal(longId.statusCode, 401, `an over-long job id without a token is refused like any /api request: ${longId.body}`)
   const unowned = await app.db.executeSql("select count(*)::int as n from csv_uploads where shop_id = ''")
   t.equal(unowned.rows[0].n, 0, 'no upload stored for an empty shop')
 
