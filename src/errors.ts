@@ -15,7 +15,8 @@ export const InflatedTooLargeError = createError<[number]>('BUNDLES_INFLATED_TOO
  * status is nginx's 499 "client closed request", so logs and metrics tell it from a refused file.
  */
 export const RequestAbortedError = createError('BUNDLES_REQUEST_ABORTED', 'Upload interrupted: the connection closed before the whole request arrived. Send the file again.', 499)
-export const InvalidGzipError = createError('BUNDLES_INVALID_GZIP', 'Invalid file: the .csv.gz file is not valid gzip data.', 400)
+/** gzip that cannot be unpacked: the argument says whether the name or the content claimed gzip, and what to send. */
+export const InvalidGzipError = createError<[string]>('BUNDLES_INVALID_GZIP', 'Invalid file: %s', 400)
 /**
  * The stored chunks no longer match what was received (some were deleted while the upload was still
  * arriving), so nothing is kept. Not the client's fault, and sending the file again works: a 503, whose

@@ -1,8 +1,9 @@
 // Streams an uploaded file into upload_chunks (~1 MiB rows, bytes exactly as received) while checking
-// it on the way: the header (first 64 KiB after inflating .gz) must be a format the engine reads, the
-// data rows are counted, and a .gz may not inflate past its cap. Never holds the file whole; never
-// inside a transaction. On any failure (including `signal` aborting: a shutdown) the caller deletes the
-// staged chunks.
+// it on the way: the header (first 64 KiB after inflating gzip) must be a format the engine reads, the
+// data rows are counted, and gzip may not inflate past its cap. A file is gzip when it is named .gz or
+// starts with gzip's magic bytes (an export compressed but named .csv), as the CLI reads it. Never holds
+// the file whole; never inside a transaction. On any failure (including `signal` aborting: a shutdown)
+// the caller deletes the staged chunks.
 import { createGunzip, type Gunzip } from 'node:zlib'
 import type { Readable } from 'node:stream'
 import type { Database } from '../../db/database.js'
@@ -20,11 +21,19 @@ export interface StageLimits { maxUploadMb: number, maxInflatedMb: number }
 
 export interface StagedUpload {
   bytes: number
+  /** Stored as gzip (named .gz, or starting with gzip's magic bytes): the worker inflates it again. */
+  gzipped: boolean
   /** Chunk rows written (seq 0 … chunks - 1). */
   chunks: number
   rows: number
   inspection: HeaderInspection
 }
+
+/** gzip's first two bytes (RFC 1952). */
+const looksGzipped = (head: Buffer): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b
+
+const NOT_GZIP = 'the file is named .gz but is not gzip data. Name a plain CSV export .csv, or compress it (gzip) to send it as .csv.gz.'
+const BROKEN_GZIP = 'the file is gzip-compressed but could not be unpacked: it is damaged or cut off. Compress the CSV export again, or send it uncompressed as .csv.'
 
 /** Engine errors about the file become 400s with the engine's merchant-readable message. */
 function asClientError (err: unknown): unknown {
@@ -67,13 +76,13 @@ class ContentChecks {
   }
 }
 
-export async function stageUpload (db: Database, uploadId: string, file: Readable & { truncated?: boolean }, gzipped: boolean, limits: StageLimits, signal?: AbortSignal): Promise<StagedUpload> {
+/** `namedGzip`: the file name ends in .gz; the content decides too (see the top of this file). */
+export async function stageUpload (db: Database, uploadId: string, file: Readable & { truncated?: boolean }, namedGzip: boolean, limits: StageLimits, signal?: AbortSignal): Promise<StagedUpload> {
   signal?.throwIfAborted()
   // A client sending slowly leaves the loop below waiting for data: destroying the stream ends the wait.
   const stop = (): void => { file.destroy(signal?.reason as Error) }
   signal?.addEventListener('abort', stop, { once: true })
-  // The inflation cap is for .gz only; a plain file is capped by MAX_UPLOAD_MB (busboy's limit).
-  const checks = new ContentChecks(gzipped ? limits.maxInflatedMb * MB : Infinity, limits.maxInflatedMb)
+  let checks: ContentChecks | null = null
   let pending: Buffer[] = []
   let pendingLength = 0
   let seq = 0
@@ -87,19 +96,36 @@ export async function stageUpload (db: Database, uploadId: string, file: Readabl
     await insertChunk(db.orm, uploadId, seq++, data)
   }
 
-  let gunzip: Gunzip | null = null
+  let gzipped = namedGzip
+  let gunzip = null as Gunzip | null // set by begin(), once the first bytes say whether it is gzip
   let gunzipError: unknown = null
-  if (gzipped) {
+  /** Once the first two bytes are in (or the file ended before them): plain, or gzip to inflate. */
+  const begin = (head: Buffer): ContentChecks => {
+    const magic = looksGzipped(head)
+    gzipped = namedGzip || magic
+    // The inflation cap is for gzip only; a plain file is capped by MAX_UPLOAD_MB (busboy's limit).
+    const started = new ContentChecks(gzipped ? limits.maxInflatedMb * MB : Infinity, limits.maxInflatedMb)
+    if (!gzipped) return started
+    const invalid = new InvalidGzipError(magic ? BROKEN_GZIP : NOT_GZIP)
     gunzip = createGunzip()
     gunzip.on('data', (data: Buffer) => {
       try {
-        checks.push(data)
+        started.push(data)
       } catch (err) {
         gunzipError ??= err
         gunzip?.destroy()
       }
     })
-    gunzip.on('error', (err) => { gunzipError ??= Object.assign(new InvalidGzipError(), { cause: err }) })
+    gunzip.on('error', (err) => { gunzipError ??= Object.assign(invalid, { cause: err }) })
+    return started
+  }
+  const feed = async (data: Buffer, to: ContentChecks): Promise<void> => {
+    if (gunzip === null) {
+      to.push(data)
+    } else {
+      if (!gunzip.write(data)) await waitDrain(gunzip)
+      if (gunzipError !== null) throw gunzipError
+    }
   }
 
   try {
@@ -108,21 +134,29 @@ export async function stageUpload (db: Database, uploadId: string, file: Readabl
       bytes += raw.length
       pending.push(raw)
       pendingLength += raw.length
-      if (gunzip === null) {
-        checks.push(raw)
-      } else {
-        if (!gunzip.write(raw)) await waitDrain(gunzip)
-        if (gunzipError !== null) throw gunzipError
+      if (checks !== null) {
+        await feed(raw, checks)
+      } else if (pendingLength >= 2) {
+        // Nothing was flushed yet (a flush needs CHUNK_BYTES): everything received is still pending.
+        const head = Buffer.concat(pending, pendingLength)
+        checks = begin(head)
+        await feed(head, checks)
       }
       if (pendingLength >= CHUNK_BYTES) await flush()
     }
     if (file.truncated === true) throw new UploadTooLargeError(limits.maxUploadMb)
+    if (checks === null) {
+      // Fewer than two bytes in all.
+      const head = Buffer.concat(pending, pendingLength)
+      checks = begin(head)
+      await feed(head, checks)
+    }
     if (gunzip !== null) {
       await endGunzip(gunzip)
       if (gunzipError !== null) throw gunzipError
     }
     await flush()
-    return { bytes, chunks: seq, ...checks.finish() }
+    return { bytes, chunks: seq, gzipped, ...checks.finish() }
   } catch (err) {
     throw asClientError(err)
   } finally {

@@ -61,7 +61,6 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
   let staged: StagedUpload | null = null
   let fileName = ''
   let otherField: string | undefined
-  let gzipped = false
   let stagingStarted = false
   try {
     // The client may have gone while the check above waited for the database. Multipart would then
@@ -79,10 +78,10 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
       if (stagingStarted) throw new SingleFileRequiredError()
       fileName = cleanName(file.filename ?? '')
       if (!CSV_NAME.test(fileName)) throw new InvalidFileError(`the file name ${JSON.stringify(fileName)} does not end in .csv or .csv.gz; export the orders as CSV.`)
-      gzipped = /\.gz$/i.test(fileName)
-      log.info({ event: 'upload_received', file_name: fileName, gzipped }, 'quick install upload received')
+      const namedGzip = /\.gz$/i.test(fileName)
+      log.info({ event: 'upload_received', file_name: fileName, named_gzip: namedGzip }, 'quick install upload received')
       stagingStarted = true
-      staged = await stageUpload(db, uploadId, file.file, gzipped, { maxUploadMb: config.MAX_UPLOAD_MB, maxInflatedMb: config.MAX_INFLATED_MB }, deps.signal)
+      staged = await stageUpload(db, uploadId, file.file, namedGzip, { maxUploadMb: config.MAX_UPLOAD_MB, maxInflatedMb: config.MAX_INFLATED_MB }, deps.signal)
     }
     if (staged === null) {
       throw new InvalidFileError(otherField === undefined
@@ -90,7 +89,8 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
         : `the file came in the multipart field ${JSON.stringify(otherField)}; send it in the field "file".`)
     }
     const file = staged
-    log.info({ event: 'csv_validated', row_count: file.rows, format: file.inspection.format, bytes: file.bytes }, `CSV validated: ${file.rows} rows`)
+    const gzipped = file.gzipped
+    log.info({ event: 'csv_validated', row_count: file.rows, format: file.inspection.format, bytes: file.bytes, gzipped }, `CSV validated: ${file.rows} rows`)
 
     const at = now()
     const { isRetry } = await db.transaction(async (tx) => {

@@ -167,8 +167,7 @@ t.test('413 over MAX_UPLOAD_MB and for a .csv.gz that inflates past MAX_INFLATED
   t.equal(inflated.statusCode, 413, inflated.body)
   t.match(inflated.json().detail, /inflates past/)
   const notGzip = await upload(app, { filename: 'fake.csv.gz', content: TINY_CATALOG }, h)
-  t.equal(notGzip.statusCode, 400, notGzip.body)
-  t.match(notGzip.json().detail, /gzip/)
+  t.same([notGzip.statusCode, notGzip.json()], [400, { detail: 'Invalid file: the file is named .gz but is not gzip data. Name a plain CSV export .csv, or compress it (gzip) to send it as .csv.gz.' }], 'plain text named .csv.gz')
   const chunks = await app.db.executeSql('select count(*)::int as n from upload_chunks')
   t.equal(chunks.rows[0].n, 0, 'nothing staged is left')
 })
@@ -189,6 +188,33 @@ t.test('a .csv.gz upload is stored compressed, inflated by the worker, and compl
   t.match(row.processing_params, { source: 'quick_install', file_name: 'orders.csv.gz', row_count: ORDER_LINES, content_encoding: 'gzip' })
   const chunks = await app.db.executeSql('select count(*)::int as n from upload_chunks where upload_id = $1', [res.json().job_id])
   t.equal(chunks.rows[0].n, 0, 'the file is deleted once the install completes')
+})
+
+t.test('a gzip file named .csv is inflated as if named .csv.gz; broken or doubled gzip says so', async (t) => {
+  const h = shop('gzip-named-csv')
+  const gz = zlib.gzipSync(ORDERS)
+  const res = await upload(app, { filename: 'orders.csv', content: gz }, h)
+  t.equal(res.statusCode, 200, `a valid gzip under a .csv name is accepted: ${res.body}`)
+  const done = await waitForJob(app, res.json().job_id, h)
+  t.equal(done.status, 'COMPLETED', JSON.stringify(done))
+  const row = (await app.db.executeSql('select gzipped, bytes_received, total_rows, processing_params from csv_uploads where id = $1', [res.json().job_id])).rows[0]
+  t.same([row.gzipped, Number(row.bytes_received), row.total_rows], [true, gz.length, ORDER_LINES], 'stored as received, gzip, every row counted')
+  t.match(row.processing_params, { file_name: 'orders.csv', content_encoding: 'gzip' })
+
+  const other = shop('gzip-named-csv-refused')
+  const corrupt = await upload(app, { filename: 'orders.csv', content: Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), crypto.getRandomValues(Buffer.alloc(3000))]) }, other)
+  t.same([corrupt.statusCode, corrupt.json()], [400, { detail: 'Invalid file: the file is gzip-compressed but could not be unpacked: it is damaged or cut off. Compress the CSV export again, or send it uncompressed as .csv.' }],
+    'a corrupt gzip under a .csv name')
+  const bomb = zlib.gzipSync(Buffer.concat([Buffer.from('product_id,name\n'), Buffer.alloc(1024 * 1024, 0x61)]))
+  const inflated = await upload(app, { filename: 'bomb.csv', content: bomb }, other)
+  t.equal(inflated.statusCode, 413, `MAX_INFLATED_MB holds under a .csv name too: ${inflated.body}`)
+  t.match(inflated.json().detail, /inflates past the 0\.5 MB limit/)
+  const twice = await upload(app, { filename: 'orders.csv.gz', content: zlib.gzipSync(gz) }, other)
+  t.equal(twice.statusCode, 400, twice.body)
+  t.match(twice.json().detail, /compressed twice\?\)\. Unpack it to the plain \.csv export/, 'gzip inside gzip says so, not "save it as CSV"')
+  t.notMatch(twice.json().detail, /spreadsheet/)
+  const chunks = await app.db.executeSql('select count(*)::int as n from upload_chunks')
+  t.equal(chunks.rows[0].n, 0, 'nothing refused is left staged')
 })
 
 t.test('a run with no co-purchase evidence ends FAILED with the reason, and does not start the cooldown', async (t) => {

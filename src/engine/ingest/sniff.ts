@@ -5,7 +5,13 @@ import { EngineInputError } from '../errors.js'
 
 const SAVE_AS = 'Open it in your spreadsheet app and save it as "CSV UTF-8 (comma delimited)", then upload that file.'
 
-const MAGIC: Array<{ bytes: number[], what: string }> = [
+/**
+ * Every reader unpacks gzip before the engine sees it (the upload and the CLI by its magic bytes, the
+ * worker as stored), so gzip here was compressed twice: saving it as CSV is not the advice then.
+ */
+const UNPACK = 'Unpack it to the plain .csv export and upload that (or that file compressed once, as .csv.gz).'
+
+const MAGIC: Array<{ bytes: number[], what: string, advice?: string }> = [
   { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a ZIP archive (an Excel .xlsx workbook is one)' },
   { bytes: [0xd0, 0xcf, 0x11, 0xe0], what: 'an old Excel .xls workbook' },
   { bytes: [0x25, 0x50, 0x44, 0x46], what: 'a PDF document' },
@@ -13,7 +19,7 @@ const MAGIC: Array<{ bytes: number[], what: string }> = [
   { bytes: [0xff, 0xd8, 0xff], what: 'a JPEG image' },
   { bytes: [0x47, 0x49, 0x46, 0x38], what: 'a GIF image' },
   { bytes: [0x7f, 0x45, 0x4c, 0x46], what: 'a program (ELF binary)' },
-  { bytes: [0x1f, 0x8b], what: 'a gzip archive that could not be unpacked' },
+  { bytes: [0x1f, 0x8b], what: 'gzip data that is still compressed after unpacking it once (compressed twice?)', advice: UNPACK },
   { bytes: [0xff, 0xfe], what: 'UTF-16 text' },
   { bytes: [0xfe, 0xff], what: 'UTF-16 text' }
 ]
@@ -24,8 +30,8 @@ function startsWith (head: Uint8Array, bytes: number[]): boolean {
   return true
 }
 
-export function notText (what: string): EngineInputError {
-  return new EngineInputError('NOT_TEXT', `This file is not a CSV text file: it looks like ${what}. ${SAVE_AS}`)
+export function notText (what: string, advice = SAVE_AS): EngineInputError {
+  return new EngineInputError('NOT_TEXT', `This file is not a CSV text file: it looks like ${what}. ${advice}`)
 }
 
 /** Length of a UTF-8 byte order mark at the start (0 or 3). */
@@ -50,7 +56,7 @@ export function incompleteUtf8Tail (bytes: Uint8Array): number {
 
 /** Throws NOT_TEXT for binary files, UTF-16, NUL bytes or invalid UTF-8 in the first bytes of a file. */
 export function assertLooksLikeText (head: Uint8Array): void {
-  for (const m of MAGIC) if (startsWith(head, m.bytes)) throw notText(m.what)
+  for (const m of MAGIC) if (startsWith(head, m.bytes)) throw notText(m.what, m.advice)
   if (head.indexOf(0) !== -1) throw notText('binary data (it contains NUL bytes)')
   assertUtf8(head.subarray(0, head.length - incompleteUtf8Tail(head)))
 }
