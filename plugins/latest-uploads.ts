@@ -4,7 +4,8 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { LatestUploadCache } from '../src/services/latest-upload-cache.js'
-import { findLatestUpload } from '../src/repositories/uploads.js'
+import { findCurrentUpload } from '../src/repositories/uploads.js'
+import { cooldownStart } from '../src/services/install-state.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,7 +20,10 @@ const MAX_SHOPS = 20_000
 
 export default fp(async function latestUploadsPlugin (app: FastifyInstance) {
   const maxAgeMs = app.config.STATUS_CACHE_SECONDS * 1000
-  const cache = new LatestUploadCache({ load: async (shop) => await findLatestUpload(app.db.orm, shop), maxAgeMs, maxEntries: MAX_SHOPS })
+  const cooldownDays = app.config.QUICK_INSTALL_COOLDOWN_DAYS
+  // The upload the status shows is the one the upload route decides by (src/services/install-state.ts).
+  const load = async (shop: string) => await findCurrentUpload(app.db.orm, shop, cooldownStart(new Date(), cooldownDays))
+  const cache = new LatestUploadCache({ load, maxAgeMs, maxEntries: MAX_SHOPS })
   app.decorate('latestUploads', cache)
   if (maxAgeMs === 0) return
   let lostSince: number | undefined

@@ -20,16 +20,46 @@ export async function findShopUpload (orm: Orm, shop: string, id: string): Promi
   return rows[0]
 }
 
-export async function findLatestUpload (orm: Orm, shop: string): Promise<CsvUpload | undefined> {
+/**
+ * The upload that decides what the shop may do now, and what its status shows: the one processing (there
+ * is at most one), else the newest completed since `cooldownStart` (it holds the cooldown), else the
+ * newest upload. Decided by status first, so rows whose created_at disagree with the order in which
+ * they were accepted (written before uploads took created_at under the shop's lock) cannot hide a
+ * running install or a cooldown behind a newer-looking failed one.
+ */
+export async function findCurrentUpload (orm: Orm, shop: string, cooldownStart: Date): Promise<CsvUpload | undefined> {
+  const completedAt = sql`coalesce(${csvUploads.completed_at}, ${csvUploads.updated_at})`
   const rows = await orm.select().from(csvUploads).where(eq(csvUploads.shop_id, shop))
-    .orderBy(desc(csvUploads.created_at), desc(csvUploads.id)).limit(1)
+    .orderBy(
+      sql`(${csvUploads.status} = 'processing') desc`,
+      sql`case when ${csvUploads.status} = 'completed' and ${completedAt} > ${cooldownStart.toISOString()}::timestamptz then ${completedAt} end desc nulls last`,
+      desc(csvUploads.created_at), desc(csvUploads.id))
+    .limit(1)
+  return rows[0]
+}
+
+/** The running upload of the shop, or else its newest: the one a refused insert collided with. */
+export async function findCollidingUpload (orm: Orm, shop: string): Promise<CsvUpload | undefined> {
+  const rows = await orm.select().from(csvUploads).where(eq(csvUploads.shop_id, shop))
+    .orderBy(sql`(${csvUploads.status} = 'processing') desc`, desc(csvUploads.created_at), desc(csvUploads.id)).limit(1)
   return rows[0]
 }
 
 export async function findLatestCompleted (orm: Orm, shop: string): Promise<CsvUpload | undefined> {
   const rows = await orm.select().from(csvUploads).where(and(eq(csvUploads.shop_id, shop), eq(csvUploads.status, 'completed')))
-    .orderBy(desc(csvUploads.completed_at), desc(csvUploads.id)).limit(1)
+    .orderBy(sql`${csvUploads.completed_at} desc nulls last`, desc(csvUploads.id)).limit(1)
   return rows[0]
+}
+
+/**
+ * The database's clock now (clock_timestamp(), not now(): that is the transaction's start, which may
+ * come before a lock the transaction then waited for): one clock for every instance. Rounded up to the
+ * millisecond a Date holds, so it is never before anything the database stamped earlier.
+ */
+export async function databaseTime (orm: Orm): Promise<Date> {
+  const result = await orm.execute(sql`select extract(epoch from clock_timestamp()) * 1000 as ms`)
+  const rows = (result as unknown as { rows: Array<{ ms: number | string }> }).rows
+  return new Date(Math.ceil(Number(rows[0].ms)))
 }
 
 export interface Completion {

@@ -14,6 +14,9 @@ export const iso = (d: Date | null | undefined): string | null => (d == null ? n
 
 export interface Cooldown { daysSinceInstall: number, canRetryInDays: number }
 
+/** An install completed after this still holds the cooldown at `now`. */
+export const cooldownStart = (now: Date, cooldownDays: number): Date => new Date(now.getTime() - cooldownDays * DAY_MS)
+
 export function cooldown (completedAt: Date, now: Date, cooldownDays: number): Cooldown {
   const daysSinceInstall = Math.max(0, Math.floor((now.getTime() - completedAt.getTime()) / DAY_MS))
   return { daysSinceInstall, canRetryInDays: Math.max(0, cooldownDays - daysSinceInstall) }
@@ -21,7 +24,7 @@ export function cooldown (completedAt: Date, now: Date, cooldownDays: number): C
 
 const elapsedSeconds = (since: Date, now: Date): number => Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000))
 
-/** GET /api/bundles/quick-install/status, from the shop's latest upload. */
+/** GET /api/bundles/quick-install/status, from the shop's current upload (findCurrentUpload). */
 export function statusShape (latest: CsvUpload | undefined, now: Date, cooldownDays: number): Record<string, unknown> {
   if (latest === undefined) {
     return { has_quick_install: false, can_run: true, message: 'Quick install has not been run for this shop' }
@@ -54,7 +57,11 @@ export function statusShape (latest: CsvUpload | undefined, now: Date, cooldownD
   }
 }
 
-/** Throws the 409 that stops a new install, if any. Returns whether the new install retries a failed one. */
+/**
+ * Throws the 409 that stops a new install, if any, from the shop's current upload (findCurrentUpload:
+ * the one processing, else the newest completed within the cooldown, else the newest). Returns whether
+ * the new install retries a failed one.
+ */
 export function assertCanStart (latest: CsvUpload | undefined, now: Date, cooldownDays: number): { isRetry: boolean } {
   if (latest === undefined) return { isRetry: false }
   if (latest.status === 'processing') throw alreadyProcessing(latest, now)

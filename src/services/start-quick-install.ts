@@ -9,9 +9,9 @@ import type { Database } from '../../db/database.js'
 import type { Config } from '../config.js'
 import type { Queue } from '../../plugins/queue.js'
 import { InvalidFileError, RequestAbortedError, SingleFileRequiredError, StagedFileIncompleteError } from '../errors.js'
-import { findLatestUpload, insertUpload, lockShop, PROCESSING_UNIQUE_INDEX } from '../repositories/uploads.js'
+import { databaseTime, findCollidingUpload, findCurrentUpload, insertUpload, lockShop, PROCESSING_UNIQUE_INDEX } from '../repositories/uploads.js'
 import { claimStagedChunks, deleteChunks } from '../repositories/upload-chunks.js'
-import { alreadyProcessing, assertCanStart } from './install-state.js'
+import { alreadyProcessing, assertCanStart, cooldownStart } from './install-state.js'
 import { stageUpload, type StagedUpload } from './stage-upload.js'
 import { clientAborted } from './client-aborted.js'
 
@@ -55,8 +55,10 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
   const uploadId = randomUUID()
   const log = deps.log.child({ job_id: uploadId, shop })
 
+  const cooldownDays = config.QUICK_INSTALL_COOLDOWN_DAYS
   // Cheap refusal before reading a byte of the file.
-  assertCanStart(await findLatestUpload(db.orm, shop), now(), config.QUICK_INSTALL_COOLDOWN_DAYS)
+  const checkedAt = now()
+  assertCanStart(await findCurrentUpload(db.orm, shop, cooldownStart(checkedAt, cooldownDays)), checkedAt, cooldownDays)
 
   let staged: StagedUpload | null = null
   let fileName = ''
@@ -92,10 +94,13 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
     const gzipped = file.gzipped
     log.info({ event: 'csv_validated', row_count: file.rows, format: file.inspection.format, bytes: file.bytes, gzipped }, `CSV validated: ${file.rows} rows`)
 
-    const at = now()
     const { isRetry } = await db.transaction(async (tx) => {
       await lockShop(tx.orm, shop)
-      const verdict = assertCanStart(await findLatestUpload(tx.orm, shop), at, config.QUICK_INSTALL_COOLDOWN_DAYS)
+      // Taken under the lock, from the database's clock: an upload of this shop accepted while this
+      // transaction waited (for a connection, for the lock) is older than this one, whatever the
+      // instances' clocks say, so the newest upload is the one accepted last.
+      const at = deps.now === undefined ? await databaseTime(tx.orm) : deps.now()
+      const verdict = assertCanStart(await findCurrentUpload(tx.orm, shop, cooldownStart(at, cooldownDays)), at, cooldownDays)
       // Staging took as long as the client did: the file is accepted only if every byte is still stored.
       const stored = await claimStagedChunks(tx.orm, uploadId, at)
       if (stored.chunks !== file.chunks || stored.bytes !== file.bytes) {
@@ -137,8 +142,10 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
         log.error({ err: cleanupErr }, 'could not delete staged chunks; the sweep will remove them'))
     }
     if (isUniqueViolation(err)) {
-      const latest = await findLatestUpload(db.orm, shop)
-      if (latest?.status === 'processing') err = alreadyProcessing(latest, now())
+      // Another install of the shop was inserted first: the database's own guard. Always a 409 (the
+      // colliding install may have finished since: its row still names it).
+      const colliding = await findCollidingUpload(db.orm, shop)
+      if (colliding !== undefined) err = alreadyProcessing(colliding, now())
     }
     const statusCode = (err as { statusCode?: number }).statusCode ?? 500
     if (statusCode < 500) log.info({ event: 'upload_rejected', status_code: statusCode, reason: (err as Error).message }, 'quick install upload rejected')
