@@ -1,6 +1,7 @@
 // Runs the queue's jobs in this process: WORKER_CONCURRENCY quick-install workers and the scheduled
 // sweep. On shutdown it stops fetching, lets running jobs finish within SHUTDOWN_TIMEOUT_SECONDS,
-// then aborts the rest and hands them back to the queue (failed attempt → retried by pg-boss later).
+// then aborts the rest and hands them back to the queue: each upload gets a fresh job (no retry used
+// up, so even a last attempt is taken up by the next instance) and the interrupted job is completed.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type PgBoss from 'pg-boss'
@@ -43,12 +44,29 @@ export default fp(async function workersPlugin (app: FastifyInstance, opts: Work
   const runQuickInstall = async (job: PgBoss.JobWithMetadata<QuickInstallJobData>): Promise<void> => {
     try {
       // pg-boss gives up on an attempt after its expiry (and retries it); stop the engine then too.
-      const expiry = AbortSignal.timeout(Math.max(1, config.QUEUE_EXPIRY_SECONDS as number) * 1000)
-      await processQuickInstall({ db: app.db, log: app.log, signal: AbortSignal.any([shutdown.signal, expiry]), onFinished }, job)
+      const expirySeconds = Math.max(1, config.QUEUE_EXPIRY_SECONDS as number)
+      const expiry = AbortSignal.timeout(expirySeconds * 1000)
+      await processQuickInstall({
+        db: app.db,
+        log: app.log,
+        signal: AbortSignal.any([shutdown.signal, expiry]),
+        shutdown: shutdown.signal,
+        // In the hand-back's transaction: the upload's next job is sent as the upload route sends its
+        // first, and this one is completed (pg-boss's own completion, after the handler, is not awaited).
+        requeue: async (tx, queued) => {
+          const next = queued ? await app.queue.sendQuickInstall(tx, job.data) : null
+          await boss.complete(QUICK_INSTALL_QUEUE, job.id, { handed_back: true, next_job: next }, { db: tx })
+        },
+        expirySeconds,
+        onFinished
+      }, job)
     } catch (err) {
       if (shutdown.signal.aborted) {
-        // Record the hand-back ourselves before the database closes (pg-boss's own fail is not awaited).
-        await boss.fail(QUICK_INSTALL_QUEUE, job.id, { message: 'instance shut down while the job was running; it will be retried' }).catch(() => {})
+        // The hand-back could not be written (the database is failing as we stop): record the attempt
+        // as failed ourselves before the database closes (pg-boss's own fail is not awaited).
+        const retried = job.retryCount < job.retryLimit
+        const message = `instance shut down while the job was running and could not queue it again; ${retried ? 'pg-boss will retry it' : 'no retry is left: the sweep will fail the upload'}`
+        await boss.fail(QUICK_INSTALL_QUEUE, job.id, { message }).catch(() => {})
       }
       throw err
     }

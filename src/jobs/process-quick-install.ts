@@ -14,6 +14,7 @@ import { deleteChunks } from '../repositories/upload-chunks.js'
 import { engineSourceFor, isStoredFileIncomplete } from './stored-upload.js'
 import { replaceUploadBundles } from '../repositories/bundles.js'
 import type { QuickInstallJobData } from './queues.js'
+import { attemptTimeoutMessage } from './sweep-stuck-jobs.js'
 import type { UploadFinishedHook } from '../notifications/payload.js'
 
 export interface QuickInstallJob {
@@ -26,14 +27,27 @@ export interface QuickInstallJob {
 export interface QuickInstallDeps {
   db: Database
   log: FastifyBaseLogger
-  /** Aborted when the instance shuts down: the engine stops and the job is handed back. */
+  /** Aborted when the attempt must stop (the instance shuts down, or the attempt's expiry passed): the engine stops. */
   signal: AbortSignal
+  /**
+   * Aborted when the instance shuts down (`signal` is then aborted too). The attempt is handed back
+   * through `requeue` without using up a retry; without `requeue` the error is thrown to pg-boss.
+   */
+  shutdown?: AbortSignal
+  /**
+   * Inside the hand-back's transaction: enqueues a fresh job for the upload (only when this attempt
+   * still owned it) and completes this one. `queued` false: completes this job only.
+   */
+  requeue?: (tx: Transaction, queued: boolean) => Promise<void>
+  /** How long an attempt may run (QUEUE_EXPIRY_SECONDS): the timeout the merchant is told about. */
+  expirySeconds?: number
   now?: () => Date
   /** Runs inside the terminal-status transaction (completion notifications, metrics). */
   onFinished?: UploadFinishedHook
 }
 
-export type QuickInstallOutcome = 'completed' | 'failed' | 'skipped' | 'lost'
+/** handed_back: a shutdown stopped the attempt and the upload waits in the queue again. */
+export type QuickInstallOutcome = 'completed' | 'failed' | 'skipped' | 'lost' | 'handed_back'
 
 /** What the merchant is told when the last attempt ends in an unexpected error (its details are logged). */
 export const INTERNAL_FAILURE = 'Bundle generation failed because of an internal error (it was logged for the operator). Please upload the file again.'
@@ -97,14 +111,61 @@ export async function processQuickInstall (deps: QuickInstallDeps, job: QuickIns
   try {
     return await runAttempt(deps, job, upload, log)
   } catch (err) {
+    if (deps.signal.aborted) return await abortedAttempt(deps, job, upload, attemptStart, log, err)
     // pg-boss will retry: until a worker starts the job again the upload is waiting, not stuck. After
     // the last attempt the clock keeps running, so an attempt its instance lost is failed by the sweep.
-    if (job.retryCount < job.retryLimit) {
-      await endAttempt(db.orm, uploadId, attemptStart, now()).catch((endErr: unknown) =>
-        log.warn({ err: { message: endErr instanceof Error ? endErr.message : String(endErr) } }, 'could not mark the attempt as handed back; the sweep may time it out'))
-    }
+    if (job.retryCount < job.retryLimit) await handBackForRetry(db, uploadId, attemptStart, now(), log)
     throw err
   }
+}
+
+async function handBackForRetry (db: Database, uploadId: string, attemptStart: Date, now: Date, log: FastifyBaseLogger): Promise<void> {
+  await endAttempt(db.orm, uploadId, attemptStart, now).catch((endErr: unknown) =>
+    log.warn({ err: { message: endErr instanceof Error ? endErr.message : String(endErr) } }, 'could not mark the attempt as handed back; the sweep may time it out'))
+}
+
+/** The attempt was stopped from outside: by the instance shutting down, or by its expiry. */
+async function abortedAttempt (deps: QuickInstallDeps, job: QuickInstallJob, upload: CsvUpload, attemptStart: Date, log: FastifyBaseLogger, err: unknown): Promise<QuickInstallOutcome> {
+  const { db } = deps
+  const now = deps.now ?? (() => new Date())
+  const uploadId = upload.id
+  const finalAttempt = job.retryCount >= job.retryLimit
+  const shuttingDown = deps.shutdown?.aborted === true
+  if (shuttingDown && deps.requeue !== undefined) {
+    const requeue = deps.requeue
+    // A shutdown is not the upload's fault: it goes back to the queue as a fresh job (the next instance
+    // takes it, whatever this job's retry count), and this job ends completed, not failed. One
+    // transaction: the upload is never both waiting and without a job. Only the attempt that still
+    // owns the upload re-enqueues it: a duplicate delivery or a later attempt leaves it alone.
+    try {
+      const queued = await db.transaction(async (tx) => {
+        const owned = await endAttempt(tx.orm, uploadId, attemptStart, now())
+        await requeue(tx, owned)
+        return owned
+      })
+      log.warn({ event: 'attempt_aborted', reason: 'shutdown', requeued: queued, final_attempt: finalAttempt },
+        queued ? 'quick install attempt stopped by the shutdown; the upload is queued again for the next instance' : 'quick install attempt stopped by the shutdown; the upload was no longer this attempt\'s to queue again')
+      return 'handed_back'
+    } catch (requeueErr) {
+      log.warn({ event: 'requeue_failed', err: { message: requeueErr instanceof Error ? requeueErr.message : String(requeueErr) } },
+        'could not queue the upload again while shutting down; the job goes back to pg-boss instead')
+    }
+  }
+  const reason = shuttingDown ? 'shutdown' : 'expired'
+  if (!finalAttempt || shuttingDown) {
+    // pg-boss retries it; or, a shutdown's last attempt that could not be queued again: the sweep fails it.
+    log.warn({ event: 'attempt_aborted', reason, final_attempt: finalAttempt },
+      finalAttempt ? `quick install attempt stopped (${reason}) on its last attempt; the sweep will fail the upload` : `quick install attempt stopped (${reason}); it will be retried`)
+    if (!finalAttempt) await handBackForRetry(db, uploadId, attemptStart, now(), log)
+    throw err
+  }
+  // The last attempt ran out of time: nothing will retry it, so fail it now rather than leave the
+  // shop at 409 until the sweep finds it.
+  const message = attemptTimeoutMessage(deps.expirySeconds)
+  const changed = await markFailed(db, uploadId, message, now(), undefined,
+    async (tx) => await deps.onFinished?.(tx, { job_id: uploadId, shop: upload.shop_id, status: 'FAILED', bundles_created: 0, error_message: message, rows_read: upload.total_rows, bytes: upload.bytes_received, duration_ms: Date.now() - attemptStart.getTime() }))
+  log.warn({ event: 'attempt_aborted', reason, final_attempt: true, changed }, `quick install attempt stopped (${reason}) on its last attempt; the upload is failed: ${message}`)
+  return changed ? 'failed' : 'lost'
 }
 
 async function runAttempt (deps: QuickInstallDeps, job: QuickInstallJob, upload: CsvUpload, log: FastifyBaseLogger): Promise<QuickInstallOutcome> {
@@ -121,7 +182,7 @@ async function runAttempt (deps: QuickInstallDeps, job: QuickInstallJob, upload:
   try {
     result = await runEngineInWorker(engineSourceFor(db, { uploadId, gzipped: upload.gzipped, expectedBytes: upload.bytes_received }), {}, signal)
   } catch (err) {
-    if (signal.aborted) throw err // shutting down: hand the job back, do not fail the upload
+    if (signal.aborted) throw err // stopped from outside: processQuickInstall decides (abortedAttempt)
     await waitOutOutage(db, signal, log)
     if (signal.aborted) throw err
     if (isEngineInputError(err)) {

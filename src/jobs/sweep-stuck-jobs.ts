@@ -27,6 +27,12 @@ export const ORPHAN_CHUNK_AGE_HOURS = 24
 export const timeoutMessage = (minutes: number): string =>
   `Processing timed out after ${minutes} minute${minutes === 1 ? '' : 's'}`
 
+/** The same words for a last attempt stopped at its expiry (QUEUE_EXPIRY_SECONDS), in minutes when whole. */
+export const attemptTimeoutMessage = (seconds: number | undefined): string =>
+  seconds === undefined ? 'Processing timed out'
+    : seconds % 60 === 0 ? timeoutMessage(seconds / 60)
+      : `Processing timed out after ${seconds} second${seconds === 1 ? '' : 's'}`
+
 export const queueWaitMessage = (hours: number): string =>
   `Processing never started: the install waited ${hours} hour${hours === 1 ? '' : 's'} in the queue`
 

@@ -102,12 +102,14 @@ export async function startAttempt (orm: Orm, id: string, now: Date): Promise<Cs
 /**
  * An attempt handed back to the queue for a retry: the upload waits again, so the sweep stops timing
  * it as running. Only the attempt that started at `startedAt`: a later attempt (pg-boss retries an
- * expired one elsewhere) keeps its own clock.
+ * expired one elsewhere) keeps its own clock. True when this attempt still owned the upload.
  */
-export async function endAttempt (orm: Orm, id: string, startedAt: Date, now: Date): Promise<void> {
-  await orm.update(csvUploads)
+export async function endAttempt (orm: Orm, id: string, startedAt: Date, now: Date): Promise<boolean> {
+  const rows = await orm.update(csvUploads)
     .set({ attempt_started_at: null, updated_at: now })
     .where(and(eq(csvUploads.id, id), eq(csvUploads.status, 'processing'), eq(csvUploads.attempt_started_at, startedAt)))
+    .returning({ id: csvUploads.id })
+  return rows.length === 1
 }
 
 /** Fails every upload whose current attempt started before `startedBefore` and is still processing; returns their ids. */

@@ -1,10 +1,13 @@
 // pg-boss behaviour on this file's database: the scheduled sweep fires by itself (short intervals via
-// configuration), a shutdown in the middle of a job hands the job back to the queue, where the
-// next instance finishes it exactly once, and a job fetched just as the workers stop still runs before
-// the database closes.
+// configuration), a shutdown in the middle of a job hands the upload back to the queue as a fresh job
+// (whatever its retries), where the next instance finishes it exactly once, an attempt stopped at its
+// expiry is retried or, on its last attempt, failed at once, and a job fetched just as the workers stop
+// still runs before the database closes.
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
+import { pino } from 'pino'
 import { QUICK_INSTALL_QUEUE } from '../../src/jobs/queues.js'
+import { processQuickInstall } from '../../src/jobs/process-quick-install.js'
 import type { Database } from '../../db/database.js'
 import { startTestApp, testConfig } from '../helpers/app.js'
 import { createTestDatabase } from '../helpers/database.js'
@@ -33,10 +36,14 @@ t.test('the scheduled sweep runs without any outside scheduler', async (t) => {
   t.same(schedules, [{ name: 'sweep-stuck-jobs', cron: '* * * * *' }], 'one schedule, whatever the number of instances')
 })
 
-t.test('shutdown mid-job hands the job back; the next instance completes it exactly once', async (t) => {
-  const settings = { SHUTDOWN_TIMEOUT_SECONDS: 1, QUEUE_RETRY_DELAY_SECONDS: 0, QUEUE_RETRY_BACKOFF: false }
-  const handle = await startTestApp(t, settings)
-  let app = handle.app
+t.test('shutdown mid-job hands the job back, even on its last attempt; the next instance completes it exactly once', async (t) => {
+  // No retries at all: a hand-back must not need one (it is not the upload's failure).
+  const settings = { SHUTDOWN_TIMEOUT_SECONDS: 1, QUEUE_RETRY_LIMIT: 0 }
+  const database = await createTestDatabase()
+  t.teardown(async () => { await database.drop() })
+  const logs: Array<Record<string, unknown>> = []
+  const stream = { write: (line: string) => { logs.push(JSON.parse(line)) } }
+  const app = await buildApp({ config: testConfig(database, settings), database: await database.open() }, { logger: { level: 'warn', stream } })
   const h = { 'x-shop-domain': 'restarting.myshopify.com' }
   const res = await upload(app, { filename: 'orders.csv', content: readShop(30000, 'shopify-orders', 5) }, h)
   t.equal(res.statusCode, 200, res.body)
@@ -44,26 +51,67 @@ t.test('shutdown mid-job hands the job back; the next instance completes it exac
   await waitFor('the job to be running', async () => app.workers.active() > 0, 20_000, 10)
   await app.close()
 
-  const afterStop = (await handle.database.open())
+  const afterStop = (await database.open())
   try {
     const upload = (await afterStop.executeSql('select status, attempt_started_at from csv_uploads where id = $1', [jobId])).rows[0]
     t.equal(upload.status, 'processing', 'the upload is neither completed nor failed by the shutdown')
     t.equal(upload.attempt_started_at, null, 'it waits in the queue again: the sweep does not time it as running')
-    const job = (await afterStop.executeSql("select state, retry_count from pgboss.job where name = 'quick-install' and data->>'upload_id' = $1", [jobId])).rows[0]
-    t.equal(job.state, 'retry', 'the job is handed back to the queue for another attempt')
+    const jobs = (await afterStop.executeSql(`select state, retry_count, retry_limit, output from pgboss.job
+      where name = 'quick-install' and data->>'upload_id' = $1 order by created_on`, [jobId])).rows
+    t.match(jobs, [
+      { state: 'completed', retry_count: 0, retry_limit: 0, output: { handed_back: true } },
+      { state: 'created', retry_count: 0, retry_limit: 0 }
+    ], 'the interrupted job is completed (no retry used) and a fresh job waits for the next instance')
+    t.equal(jobs[0].output.next_job !== null, true, 'the completed job names its successor')
     const bundles = (await afterStop.executeSql('select count(*)::int as n from bundle_recommendations where upload_id = $1', [jobId])).rows[0].n
     t.equal(bundles, 0, 'nothing half-written')
   } finally {
     await afterStop.close()
   }
+  const aborted = logs.filter(l => l.event === 'attempt_aborted')
+  t.match(aborted, [{ level: 40, job_id: jobId, reason: 'shutdown', requeued: true, final_attempt: true, msg: /queued again/ }], 'one warning names the upload and why its attempt stopped')
 
-  app = await handle.restart(settings)
-  const done = await waitForJob(app, jobId, h, 60_000)
+  const next = await startTestApp(t, settings, { database })
+  const done = await waitForJob(next.app, jobId, h, 60_000)
   t.equal(done.status, 'COMPLETED', JSON.stringify(done))
-  const counts = (await app.db.executeSql(`select count(*)::int as bundles, count(distinct rank)::int as ranks
+  const counts = (await next.app.db.executeSql(`select count(*)::int as bundles, count(distinct rank)::int as ranks
     from bundle_recommendations where upload_id = $1`, [jobId])).rows[0]
   t.equal(counts.bundles, done.processed_count, 'processed_count is the number of stored bundles')
   t.equal(counts.ranks, counts.bundles, 'no bundle stored twice')
+})
+
+t.test('an attempt stopped at its expiry: retried while retries are left, failed at once on the last one', async (t) => {
+  // The handler is driven by hand with its expiry already passed (what AbortSignal.timeout does at
+  // QUEUE_EXPIRY_SECONDS), so no test waits for a clock.
+  const { app } = await startTestApp(t, {}, { workers: false })
+  const logs: Array<Record<string, unknown>> = []
+  const log = pino({ level: 'warn' }, { write: (line: string) => { logs.push(JSON.parse(line)) } })
+  const expired = (): AbortSignal => AbortSignal.abort(new DOMException('The operation timed out.', 'TimeoutError'))
+  const finished: string[] = []
+  const deps = { db: app.db, log, expirySeconds: 480, onFinished: async (_tx: unknown, f: { status: string }) => { finished.push(f.status) } }
+  const start = async (shopName: string): Promise<string> => {
+    const res = await upload(app, { filename: 'orders.csv', content: readShop(300) }, { 'x-shop-domain': `${shopName}.myshopify.com` })
+    t.equal(res.statusCode, 200, res.body)
+    return res.json().job_id
+  }
+  const row = async (id: string): Promise<Record<string, unknown>> =>
+    (await app.db.executeSql('select status, error_message, attempt_started_at, (select count(*)::int from upload_chunks where upload_id = $1) as chunks from csv_uploads where id = $1', [id])).rows[0]
+
+  const retried = await start('expiry-retried')
+  const job = (id: string, retryCount: number, retryLimit: number) => ({ id: crypto.randomUUID(), data: { upload_id: id, shop_id: 'x' }, retryCount, retryLimit })
+  await t.rejects(processQuickInstall({ ...deps, signal: expired() }, job(retried, 0, 1)), 'with a retry left the attempt fails to pg-boss, which retries it')
+  t.match(await row(retried), { status: 'processing', attempt_started_at: null }, 'the upload waits for its retry, not timed as running')
+
+  const last = await start('expiry-last')
+  t.equal(await processQuickInstall({ ...deps, signal: expired() }, job(last, 1, 1)), 'failed')
+  t.match(await row(last), { status: 'failed', error_message: 'Processing timed out after 8 minutes', chunks: 0 }, 'the last attempt fails the upload at once, in the sweep\'s words, and deletes its file')
+  t.same(finished, ['FAILED'], 'the failure is announced like any other (notifications, metrics)')
+  t.equal(await processQuickInstall({ ...deps, signal: expired() }, job(last, 1, 1)), 'skipped', 'a second delivery of the job changes nothing')
+
+  t.match(logs.filter(l => l.event === 'attempt_aborted'), [
+    { level: 40, job_id: retried, reason: 'expired', final_attempt: false },
+    { level: 40, job_id: last, reason: 'expired', final_attempt: true, msg: /Processing timed out after 8 minutes/ }
+  ], 'each stopped attempt is a warning naming the upload and why')
 })
 
 t.test('a job fetched just as the workers stop still runs, and nothing is written to a closed database', async (t) => {

@@ -161,7 +161,7 @@ t.test('an attempt is timed from its own start: a handed-back attempt waits agai
   await waitingSince(id, 30)
 
   // The first attempt starts and is handed back (its instance shut down): pg-boss will retry it.
-  await t.rejects(processQuickInstall({ db: app.db, log: app.log, signal: handedBack }, { id: 'job6', data, retryCount: 0, retryLimit: 2 }))
+  await t.rejects(processQuickInstall({ db: app.db, log: app.log, signal: handedBack, shutdown: handedBack }, { id: 'job6', data, retryCount: 0, retryLimit: 2 }))
   t.equal(await attemptStartedAt(id), null, 'a handed-back attempt is no longer timed as running')
   t.equal(await sweepStuckJobs(app.db, minutesFrom(new Date(), 11), 10), 0, 'waiting for its retry is not being stuck')
 
@@ -169,7 +169,7 @@ t.test('an attempt is timed from its own start: a handed-back attempt waits agai
   await app.db.executeSql("update csv_uploads set attempt_started_at = now() - interval '9 minutes' where id = $1", [id])
   // ...until the retry starts: the clock restarts there (this last attempt is lost with its instance too).
   const retryStart = new Date()
-  await t.rejects(processQuickInstall({ db: app.db, log: app.log, signal: handedBack, now: () => retryStart }, { id: 'job6', data, retryCount: 2, retryLimit: 2 }))
+  await t.rejects(processQuickInstall({ db: app.db, log: app.log, signal: handedBack, shutdown: handedBack, now: () => retryStart }, { id: 'job6', data, retryCount: 2, retryLimit: 2 }))
   t.equal((await attemptStartedAt(id))?.getTime(), retryStart.getTime(), 'the retry stamped its own start')
   t.equal(await sweepStuckJobs(app.db, minutesFrom(retryStart, 9), 10), 0, 'created 30 minutes ago, but its attempt started 9 minutes before this sweep')
   t.same(await row(id), { status: 'processing', error_message: null })
