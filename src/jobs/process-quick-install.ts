@@ -168,6 +168,19 @@ async function abortedAttempt (deps: QuickInstallDeps, job: QuickInstallJob, upl
   return changed ? 'failed' : 'lost'
 }
 
+/**
+ * An attempt ended in an unexpected error (the engine's, or the write of its result): logged for the
+ * operator; on the last attempt the upload is failed now with `message`, since nothing will retry it.
+ */
+async function attemptFailed (deps: QuickInstallDeps, job: QuickInstallJob, log: FastifyBaseLogger, err: unknown, message: string, onFailed: (tx: Transaction) => Promise<void>): Promise<void> {
+  const finalAttempt = job.retryCount >= job.retryLimit
+  log.error({ event: 'attempt_failed', err, final_attempt: finalAttempt }, 'quick install attempt failed')
+  if (!finalAttempt) return
+  const now = deps.now ?? (() => new Date())
+  const changed = await markFailed(deps.db, job.data.upload_id, message, now(), undefined, onFailed)
+  log.info({ event: 'failed', reason: message, changed }, 'quick install failed')
+}
+
 async function runAttempt (deps: QuickInstallDeps, job: QuickInstallJob, upload: CsvUpload, log: FastifyBaseLogger): Promise<QuickInstallOutcome> {
   const { db, signal } = deps
   const now = deps.now ?? (() => new Date())
@@ -196,14 +209,9 @@ async function runAttempt (deps: QuickInstallDeps, job: QuickInstallJob, upload:
       log.warn({ event: 'late_worker', reason: err instanceof Error ? err.message : String(err) }, 'quick install attempt ended after its upload stopped processing')
       return 'lost'
     }
-    const finalAttempt = job.retryCount >= job.retryLimit
-    log.error({ event: 'attempt_failed', err, final_attempt: finalAttempt }, 'quick install attempt failed')
-    if (finalAttempt) {
-      // The merchant reads this: an unexpected error's own words (a SQL text, a TypeError) stay in the log.
-      const message = isStoredFileIncomplete(err) ? `Bundle generation failed: ${err.message}` : INTERNAL_FAILURE
-      const changed = await markFailed(db, uploadId, message, now(), undefined, finished('FAILED', 0, message, upload.total_rows))
-      log.info({ event: 'failed', reason: message, changed }, 'quick install failed')
-    }
+    // The merchant reads this: an unexpected error's own words (a SQL text, a TypeError) stay in the log.
+    const message = isStoredFileIncomplete(err) ? `Bundle generation failed: ${err.message}` : INTERNAL_FAILURE
+    await attemptFailed(deps, job, log, err, message, finished('FAILED', 0, message, upload.total_rows))
     throw err
   }
 
@@ -232,6 +240,7 @@ async function runAttempt (deps: QuickInstallDeps, job: QuickInstallJob, upload:
       return 'lost'
     }
     await waitOutOutage(db, signal, log)
+    if (!signal.aborted) await attemptFailed(deps, job, log, err, INTERNAL_FAILURE, finished('FAILED', 0, INTERNAL_FAILURE, summary.rows_read))
     throw err
   }
   log.info({ event: 'completed', bundles_created: result.bundles.length, ms: Date.now() - started, bundles_by_type: summary.bundles }, `quick install completed with ${result.bundles.length} bundles`)

@@ -7,6 +7,7 @@ import { TINY_CATALOG, upload, waitFor } from '../helpers/http.js'
 import { INTERNAL_FAILURE, processQuickInstall } from '../../src/jobs/process-quick-install.js'
 import { ORPHAN_CHUNK_AGE_HOURS, QUEUE_WAIT_LIMIT_HOURS, sweepStuckJobs } from '../../src/jobs/sweep-stuck-jobs.js'
 import crypto from 'node:crypto'
+import { pino } from 'pino'
 import { engineSourceFor, THREAD_READ_MIN_BYTES } from '../../src/jobs/stored-upload.js'
 
 const CRON_SECRET = 'cron-secret-0123456789abcdef'
@@ -121,6 +122,21 @@ t.test('an unexpected error on the last attempt tells the merchant no internals'
   await t.rejects(processQuickInstall({ db: app.db, log: app.log, signal: new AbortController().signal },
     { id: 'job-internal', data: { upload_id: id, shop_id: 'internal-error.myshopify.com' }, retryCount: 2, retryLimit: 2 }), /header/)
   t.same(await row(id), { status: 'failed', error_message: INTERNAL_FAILURE }, 'the generic sentence, not zlib\'s "incorrect header check"')
+})
+
+t.test('a result that cannot be written on the last attempt fails the upload and is logged', async (t) => {
+  const id = await startUpload('unwritable')
+  // The engine succeeds; writing its bundles fails, as a constraint or a lost connection would.
+  await app.db.executeSql("create function refuse_bundles () returns trigger language plpgsql as $$ begin raise exception 'bundles refused by the test'; end $$")
+  await app.db.executeSql(`create trigger refuse_bundles before insert on bundle_recommendations for each row when (new.upload_id = '${id}') execute function refuse_bundles()`)
+  t.teardown(async () => { await app.db.executeSql('drop trigger refuse_bundles on bundle_recommendations; drop function refuse_bundles()') })
+  const logs: Array<Record<string, unknown>> = []
+  const log = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line)) } })
+  await t.rejects(processQuickInstall({ db: app.db, log, signal: new AbortController().signal },
+    { id: 'job-unwritable', data: { upload_id: id, shop_id: 'unwritable.myshopify.com' }, retryCount: 2, retryLimit: 2 }), /bundle_recommendations/)
+  t.same(await row(id), { status: 'failed', error_message: INTERNAL_FAILURE }, 'nothing retries the last attempt: the upload is failed now, not left processing for the sweep')
+  t.equal(await chunks(id), 0, 'the failed upload\'s file is deleted')
+  t.match(logs.filter(l => l.event === 'attempt_failed'), [{ level: 50, job_id: id, final_attempt: true }], 'the failed write is logged for the operator')
 })
 
 t.test('on Postgres the engine thread reads a large upload itself; a stored file that lost bytes still fails', async (t) => {
