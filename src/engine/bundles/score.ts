@@ -15,6 +15,8 @@
 //    items the count and the marginals move together, so the excess is steadier than √count).
 // z = 1.64 is a one-sided 95% bound; a positive score means the co-purchase beats chance with that
 // confidence, which is also the bar for being recommended at all.
+import { binomialLowerBound } from './binomial-bound.js'
+
 export const SCORE_Z = 1.64
 /**
  * Sets of three or more are held to a one-sided 99% bound: a shop has far more candidate triples
@@ -48,7 +50,13 @@ export function excessVariance (count: number, a: number, b: number, orders: num
   return Math.max(1, v)
 }
 
-/** Lower bound of m − n·baseline for a proportion m/n against a known baseline rate (binomial se). */
-export function proportionExcessLowerBound (m: number, n: number, baseline: number, z = SCORE_Z): number {
-  return m - n * baseline - z * Math.sqrt(Math.max(1, m * (1 - m / n)))
+/**
+ * Lower bound of m − n·reference for m of n orders against a known reference rate, in orders:
+ * n·(L − reference) with L the exact one-sided 95 % lower bound on the rate (binomial-bound.ts).
+ * Positive only when m/n beats the reference with that confidence at any n; a normal
+ * approximation is too lenient for the few orders of a rarely sold product (3 of 4 passed it
+ * against 0.3, where P(X ≥ 3) = 0.084).
+ */
+export function proportionExcessLowerBound (m: number, n: number, reference: number): number {
+  return n * (binomialLowerBound(m, n) - reference)
 }

@@ -1,10 +1,11 @@
 // VOLUME candidates from orders: products customers already buy several at a time.
 //
 // For each product: n = orders containing it, m = orders with 2+ units. It qualifies when m
-// reaches the minimum count, at least one order in five buys several (m/n ≥ 0.2), and m beats the
-// shop's typical multi-unit rate: the score is the same pessimistic excess as for FBT (score.ts),
-// m − n·baseline − z·sd, in orders, so VOLUME and FBT bundles rank on one scale. A product that is
-// bought in multiples no more than any other product is not a quantity-break candidate.
+// reaches the minimum count, at least one order in five buys several (m/n ≥ 0.2), and m/n beats the
+// shop's typical multi-unit rate with 95 % confidence. The score is n·(L − baseline), L the exact
+// lower bound on m/n (score.ts, binomial-bound.ts): the extra multi-unit orders it stands for at
+// the least, in orders, so VOLUME and FBT bundles rank on one scale. A product that is bought in
+// multiples no more than any other product is not a quantity-break candidate.
 import { proportionExcessLowerBound } from './score.js'
 
 export const VOLUME_MIN_SHARE = 0.2
