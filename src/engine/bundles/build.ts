@@ -83,7 +83,7 @@ function noBundles (ingested: IngestResult, options: ResolvedOptions, frequentPa
       : `No pair bought together in at least ${options.minCount} orders did so clearly more often than chance`
   const several = multiUnit === 0
     ? 'no product was bought several at a time'
-    : `no product was bought several at a time in at least ${options.minCount} orders and clearly more often than the shop's other products`
+    : `no product was bought several at a time in at least ${options.minCount} orders and clearly more often than the shop's other products or in most of its orders`
   return new EngineInputError('NO_BUNDLES', `${together}, and ${several}.${skipped}`, details)
 }
 
