@@ -28,6 +28,11 @@ export interface Product {
   tags: string[]
   /** Catalogs: units in stock summed over variants, when the file tracks inventory (optional, added by ingest). */
   inventory?: number | null
+  /**
+   * Orders files: true when `price` is null although the file priced the product, in other currencies
+   * than the shop's only (those prices are not comparable, so unused). Optional, added by ingest.
+   */
+  priceInOtherCurrencyOnly?: boolean
 }
 
 /** Why a line (or a whole order's lines) was left out of the evidence. Counted in the summary. */

@@ -136,6 +136,23 @@ t.test('VOLUME tiers are monotone on random prices and costs', async t => {
   t.pass('5,000 random products get monotone tiers')
 })
 
+t.test('a missing price is explained: none in the file, or none in the shop\'s currency', async t => {
+  const inFile = priceSet([{ price: null, cost: null, quantity: 1, title: 'Candle' }, { price: 5, cost: null, quantity: 1 }], 5, 'why', 'USD')
+  t.equal(inFile?.explanation, 'why: 5% off suggested (no price in the file, so no bundle price).', 'truly no price: the file has none')
+  const elsewhere = priceSet([{ price: null, cost: null, quantity: 1, title: 'Candle', priceInOtherCurrencyOnly: true }, { price: 5, cost: null, quantity: 1, title: 'Cream' }], 5, 'why', 'USD')
+  t.equal(elsewhere?.explanation, 'why: 5% off suggested (no price in the shop\'s currency (USD) for Candle, so no bundle price).',
+    'priced in other currencies only: the shop\'s currency lacks it')
+  const both = priceSet([
+    { price: null, cost: null, quantity: 1, title: 'Candle', priceInOtherCurrencyOnly: true },
+    { price: null, cost: null, quantity: 1, title: 'Wick' },
+    { price: null, cost: null, quantity: 1, title: 'Lid', priceInOtherCurrencyOnly: true }
+  ], 7, 'why', 'EUR')
+  t.match(both?.explanation, /\(no price in the shop's currency \(EUR\) for Candle and Lid, and no price in the file for Wick, so no bundle price\)/, 'several unpriced items: each named under its reason')
+  const volume = priceVolume(null, null, VOLUME_TIERS_STANDARD, 'why', 'USD', { title: 'Candle', priceInOtherCurrencyOnly: true })
+  t.match(volume?.explanation, /\(no price in the shop's currency \(USD\) for Candle, so no tier prices\)\.$/, 'VOLUME: the same')
+  t.match(priceVolume(null, null, VOLUME_TIERS_STANDARD, 'why', 'USD')?.explanation, /\(no price in the file, so no tier prices\)/, 'VOLUME without other-currency prices')
+})
+
 t.test('VOLUME with unknown price suggests percents; with no room above cost, no offer', async t => {
   const unknown = priceVolume(null, null, VOLUME_TIERS_STANDARD, 'why', null)
   t.same(unknown?.tiers?.map(x => [x.quantity, x.discount_percent, x.unit_price]), [[2, 5, null], [3, 10, null], [5, 15, null]])

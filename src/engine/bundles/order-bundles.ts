@@ -29,7 +29,7 @@ export function fbtBundle (c: FbtCandidate, ingested: IngestResult, mined: Frequ
     ? `${times(stats.lift ?? 0)} as often as chance predicts`
     : `in ${Math.max(0, Math.round(c.count - c.expected))} more orders than its strongest split explains`
   const pricing = priceSet(
-    products.map(p => ({ price: p.price, cost: p.cost, quantity: 1 })),
+    products.map(p => ({ price: p.price, cost: p.cost, quantity: 1, title: p.title, priceInOtherCurrencyOnly: p.priceInOtherCurrencyOnly })),
     fbtDiscountPercent(attach, ids.length),
     `${percent(attach)} of ${anchor.title} orders already include ${restTitles}`,
     currency
@@ -54,7 +54,8 @@ export function volumeBundle (c: VolumeCandidate, ingested: IngestResult, orders
     product.cost,
     gentle ? VOLUME_TIERS_GENTLE : VOLUME_TIERS_STANDARD,
     `${percent(c.share)} of ${product.title} orders already buy 2 or more, so ${gentle ? 'gentle' : 'standard'} quantity breaks`,
-    currency
+    currency,
+    product
   )
   if (!pricing) return null
   return {

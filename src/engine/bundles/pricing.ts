@@ -9,7 +9,8 @@
 // many customers get gentler breaks (they would buy several anyway).
 // Every price: in the currency's minor unit, at most the sum of the items, rounded down only, never
 // below the known costs (money.ts); no offer when no discount fits. Unknown prices: null prices,
-// the percentage still suggested.
+// the percentage still suggested, and the explanation says whether the file had no price or only
+// prices in other currencies than the shop's.
 import type { BundlePricing, VolumeTier } from '../types.js'
 import { costToMinor, discountedMinor, effectivePercent, formatMoney, fromMinor, moneyUnit, priceToMinor } from './money.js'
 
@@ -17,7 +18,14 @@ export interface PricedItem {
   price: number | null
   cost: number | null
   quantity: number
+  /** Names the item when its price is missing. */
+  title?: string
+  /** The file priced the item in other currencies than the shop's only (Product.priceInOtherCurrencyOnly). */
+  priceInOtherCurrencyOnly?: boolean
 }
+
+/** An item without a price, as the explanation names it. */
+export type UnpricedItem = Pick<PricedItem, 'title' | 'priceInOtherCurrencyOnly'>
 
 export const FBT_DISCOUNT_STEPS: ReadonlyArray<{ minAttach: number, percent: number }> = [
   { minAttach: 0.3, percent: 5 },
@@ -60,7 +68,7 @@ export function priceSet (items: readonly PricedItem[], percent: number, why: st
       list_price: null,
       discount_percent: percent,
       bundle_price: null,
-      explanation: `${why}: ${percent}% off suggested (no price in the file, so no bundle price).`
+      explanation: `${why}: ${percent}% off suggested (${missingPriceNote(items.filter(i => i.price === null), currency)}, so no bundle price).`
     }
   }
   const priced = discountedMinor(list, percent, floor, unit)
@@ -103,7 +111,8 @@ export function volumeTiers (price: number | null, cost: number | null, schedule
   return tiers
 }
 
-export function priceVolume (price: number | null, cost: number | null, schedule: ReadonlyArray<readonly [number, number]>, why: string, currency: string | null): BundlePricing | null {
+/** `product` names the item when its price is missing (see missingPriceNote). */
+export function priceVolume (price: number | null, cost: number | null, schedule: ReadonlyArray<readonly [number, number]>, why: string, currency: string | null, product: UnpricedItem = {}): BundlePricing | null {
   const tiers = volumeTiers(price, cost, schedule, currency)
   if (tiers.length === 0) return null // the cost or the minor unit leaves no room for any quantity break
   const first = tiers[0]
@@ -114,7 +123,26 @@ export function priceVolume (price: number | null, cost: number | null, schedule
     list_price: price === null ? null : fromMinor(priceToMinor(price, unit) * first.quantity, unit),
     discount_percent: first.discount_percent,
     bundle_price: first.total_price,
-    explanation: `${why}: ${ladder}${price === null ? ' (no price in the file, so no tier prices)' : ', unit prices rounded down'}${cost !== null ? ', never below cost' : ''}.`,
+    explanation: `${why}: ${ladder}${price === null ? ` (${missingPriceNote([product], currency)}, so no tier prices)` : ', unit prices rounded down'}${cost !== null ? ', never below cost' : ''}.`,
     tiers
   }
+}
+
+/**
+ * Why items have no price: "no price in the file", or, when the file priced some of them in other
+ * currencies only, "no price in the shop's currency (USD) for A" (the merchant can fix the second
+ * by exporting in one currency; telling them the file has no price would send them looking in vain).
+ */
+export function missingPriceNote (unpriced: readonly UnpricedItem[], currency: string | null): string {
+  const named = (items: readonly UnpricedItem[]): string => andList(items.map(i => i.title ?? 'an item'))
+  const elsewhere = currency === null ? [] : unpriced.filter(i => i.priceInOtherCurrencyOnly === true)
+  if (elsewhere.length === 0) return 'no price in the file'
+  const nowhere = unpriced.filter(i => i.priceInOtherCurrencyOnly !== true)
+  return `no price in the shop's currency (${currency}) for ${named(elsewhere)}` +
+    (nowhere.length === 0 ? '' : `, and no price in the file for ${named(nowhere)}`)
+}
+
+/** "A", "A and B", "A, B and C". */
+function andList (words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`
 }

@@ -347,11 +347,12 @@ export class OrderLinesCollector {
     // Prices of the kept sale lines, in the shop's currency only (an order naming none is taken to be in it).
     const currencies = this.currencies
     const dotGroupsAreThousands = this.priceDots.groupsAreThousands(currencies?.shopCurrency() ?? null)
+    const pricedInOtherCurrency = new Set<number>()
     for (let line = 0; line < nLines; line++) {
       const price = linePrice[line]
       const flags = lineFlags[line]
       if ((flags & LINE_KEPT_SALE) === 0 || !(price > 0)) continue
-      if (currencies !== null && !currencies.inShopCurrency(lineOrder[line])) continue
+      if (currencies !== null && !currencies.inShopCurrency(lineOrder[line])) { pricedInOtherCurrency.add(resolved.slotOfKey[lineKey[line]]); continue }
       prices.add(resolved.slotOfKey[lineKey[line]], dotGroupsAreThousands && (flags & LINE_PRICE_DOT_GROUP) !== 0 ? asThousands(price) : price)
     }
     const currencyNote = currencies?.otherCurrenciesNote() ?? null
@@ -367,6 +368,8 @@ export class OrderLinesCollector {
       vendor: slots.vendors[slot],
       tags: []
     }))
+    // So pricing can say the shop's currency lacks a price, not the file.
+    finalSlots.forEach((slot, i) => { if (products[i].price === null && pricedInOtherCurrency.has(slot)) products[i].priceInOtherCurrencyOnly = true })
     return {
       products,
       basketOffsets: offsets.toArray(),

@@ -68,6 +68,27 @@ t.test('mixed currencies: prices come from the shop currency\'s orders only, and
   t.equal(single.summary.warnings, undefined, 'no note when every order is in the shop currency or names none')
 })
 
+t.test('a product priced only in another currency: flagged, and its bundles say the shop\'s currency lacks the price', async t => {
+  const rows: string[] = ['order_id,sku,quantity,price,currency']
+  for (let i = 0; i < 5; i++) rows.push(`j${i},Mug,1,2000,JPY`, `j${i},Pen,1,300,JPY`)
+  for (let i = 0; i < 30; i++) rows.push(`t${i},Tea,1,500,JPY`)
+  for (let i = 0; i < 8; i++) rows.push(`u${i},Mug,1,20,USD`, `u${i},Coaster,2,5,USD`)
+  rows.push('f1,Lid,1,,JPY', 'f2,Lid,1,,JPY') // no price anywhere in the file
+  const ingested = await run(rows.join('\n') + '\n')
+  t.equal(ingested.currency, 'JPY')
+  const flagged = ingested.products.filter(p => p.priceInOtherCurrencyOnly === true).map(p => p.key)
+  t.same(flagged, ['Coaster'], 'only Coaster (priced in USD alone) is flagged; not Mug (JPY price), not Lid (no price at all)')
+  const { bundles } = buildBundles(ingested, { minCount: 3 })
+  const pair = bundles.find(b => b.type === 'FBT' && b.items.some(i => i.key === 'Coaster'))
+  t.ok(pair, 'Mug + Coaster is a bundle')
+  t.match(pair?.pricing.explanation, /\(no price in the shop's currency \(JPY\) for Coaster, so no bundle price\)\.$/,
+    `the explanation names the missing currency, not a missing price: ${pair?.pricing.explanation}`)
+  t.notMatch(pair?.pricing.explanation, /no price in the file/, 'the explanation does not say the file has no price')
+  const volume = bundles.find(b => b.type === 'VOLUME' && b.items[0].key === 'Coaster')
+  t.match(volume?.pricing.explanation, /\(no price in the shop's currency \(JPY\) for Coaster, so no tier prices\)/,
+    `the VOLUME explanation too: ${volume?.pricing.explanation}`)
+})
+
 t.test('bundles built from an orders export carry its currency in their pricing', async t => {
   const ingested = await run(readFileSync(genShop('shopify-orders', 3000, 7).csv))
   const { bundles } = buildBundles(ingested)
