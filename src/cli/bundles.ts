@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { isEngineInputError, runEngine } from '../engine/index.js'
 import type { Bundle, EngineOptions, EngineResult } from '../engine/types.js'
+import { formatMoney, moneyUnit, priceToMinor } from '../engine/bundles/money.js'
 
 const USAGE = 'usage: npm run bundles -- <orders-or-products.csv[.gz]> [--json] [--max-size 2..4] [--min-count N] [--max-bundles N]'
 
@@ -104,9 +105,19 @@ function itemsText (b: Bundle): string {
 function priceText (b: Bundle): string {
   const p = b.pricing
   const cur = p.currency ? `${p.currency} ` : ''
-  if (p.tiers) return p.tiers.map(t => `${t.quantity}+: ${t.discount_percent}%${t.unit_price === null ? '' : ` (${cur}${t.unit_price.toFixed(2)} ea)`}`).join(', ')
+  const money = (amount: number): string => amountText(amount, p.currency)
+  if (p.tiers) return p.tiers.map(t => `${t.quantity}+: ${t.discount_percent}%${t.unit_price === null ? '' : ` (${cur}${money(t.unit_price)} ea)`}`).join(', ')
   if (p.list_price === null || p.bundle_price === null) return `${p.discount_percent}% off`
-  return `${cur}${p.list_price.toFixed(2)} → ${p.bundle_price.toFixed(2)} (${p.discount_percent}% off)`
+  return `${cur}${money(p.list_price)} → ${money(p.bundle_price)} (${p.discount_percent}% off)`
+}
+
+/**
+ * An engine price in its currency's minor unit (KWD 28.279, JPY 14546, USD 19.99): the exact amount.
+ * Two decimals would round KWD 28.279 up to 28.28, above the real price, and add cents yen lack.
+ */
+function amountText (amount: number, currency: string | null): string {
+  const unit = moneyUnit(currency)
+  return formatMoney(priceToMinor(amount, unit), unit)
 }
 
 async function main (): Promise<void> {

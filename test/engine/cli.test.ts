@@ -6,6 +6,8 @@ import { gzipSync } from 'node:zlib'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { genShop } from './helpers/gen-shop.js'
+import { toTable } from '../../src/cli/bundles.js'
+import type { Bundle, EngineResult } from '../../src/engine/types.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -102,4 +104,48 @@ t.test('evaluate reads a basket-per-line file with --basket-lines, with the same
   const without = cli('evaluate', baskets, ...quick)
   t.equal(without.status, 2)
   t.match(without.stderr, /UNRECOGNISED_FORMAT[^]*add --basket-lines/, 'a headerless basket file points to --basket-lines')
+})
+
+/** A run result around the given bundles, as the table reads it. */
+function resultWith (bundles: Bundle[], summary: Partial<EngineResult['summary']> = {}): EngineResult {
+  return {
+    summary: {
+      format: 'generic-orders', kind: 'orders', delimiter: ',', rows_read: 606, rows_skipped: {}, lines_dropped: { duplicate_line: 34 },
+      orders_read: 300, orders_used: 290, multi_product_orders: 120, products: 12,
+      bundles: { FBT: 1, VOLUME: 1 }, ms: { total: 1 }, options: { maxSize: 3, minCount: 3, maxBundles: 100 },
+      ...summary
+    },
+    bundles
+  }
+}
+
+function pricedBundle (type: 'FBT' | 'VOLUME', pricing: Bundle['pricing']): Bundle {
+  return { type, items: [{ key: 'a', title: 'A', skus: [], price: null, quantity: 1 }], stats: null, pricing, score: 1, rank: 1, source: 'orders', reason: '' }
+}
+
+t.test('the table shows money in the currency\'s minor unit: fils for KWD, whole yen, cents for USD and no currency', async t => {
+  const kwd = pricedBundle('FBT', { currency: 'KWD', list_price: 29.773, discount_percent: 5, bundle_price: 28.279, explanation: '' })
+  const jpy = pricedBundle('VOLUME', {
+    currency: 'JPY', list_price: 29092, discount_percent: 3, bundle_price: 28218, explanation: '',
+    tiers: [{ quantity: 2, discount_percent: 3, unit_price: 14109, total_price: 28218 }, { quantity: 3, discount_percent: 6, unit_price: 13673, total_price: 41019 }]
+  })
+  const usd = pricedBundle('FBT', { currency: 'USD', list_price: 20.3, discount_percent: 10, bundle_price: 18.19, explanation: '' })
+  const none = pricedBundle('FBT', { currency: null, list_price: 0.3, discount_percent: 10, bundle_price: 0.27, explanation: '' })
+  const table = toTable(resultWith([kwd, jpy, usd, none]))
+  t.match(table, /KWD 29\.773 → 28\.279 \(5% off\)/, 'KWD in fils: 28.279, not 28.28 (above the real price)')
+  t.match(table, /2\+: 3% \(JPY 14109 ea\), 3\+: 6%/, 'JPY in whole yen: no ".00"')
+  t.notMatch(table, /JPY \d+\.\d/, 'no fraction of a yen anywhere')
+  t.match(table, /USD 20\.30 → 18\.19 \(10% off\)/, 'USD in cents')
+  t.match(table, /0\.30 → 0\.27 \(10% off\)/, 'no currency: cents')
+})
+
+t.test('bundles prints a KWD file\'s prices to the fils', async t => {
+  const file = join(t.testdir(), 'kwd.csv')
+  const rows = ['order_id,sku,quantity,price,currency']
+  for (let i = 0; i < 10; i++) rows.push(`m${i},Mug,1,12.345,KWD`, `m${i},Pen,1,17.428,KWD`)
+  for (let i = 0; i < 30; i++) rows.push(`t${i},Tea,1,4.250,KWD`)
+  writeFileSync(file, rows.join('\n') + '\n')
+  const r = cli('bundles', file)
+  t.equal(r.status, 0, r.stderr)
+  t.match(r.stdout, /KWD 29\.773 → 28\.279 \(5% off\)/, `Mug + Pen at list 29.773 KWD, bundle 28.279 KWD:\n${r.stdout}`)
 })
