@@ -80,10 +80,13 @@ export function toJson (result: EngineResult): unknown {
 
 export function toTable (result: EngineResult): string {
   const s = result.summary
+  // Skipped rows and the summary's notes are often why a run looks thin: the table must not hide
+  // what --json shows.
   const lines = [
     `${s.format} (${s.kind}): ${s.rows_read} rows, ${s.orders_used} orders used of ${s.orders_read}, ${s.multi_product_orders} with 2+ products, ${s.products} products`,
-    `dropped: ${Object.entries(s.lines_dropped).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing'}; min count ${s.options.minCount}, max size ${s.options.maxSize}`,
+    `dropped: ${countsText(s.lines_dropped)}; skipped: ${countsText(s.rows_skipped)}; min count ${s.options.minCount}, max size ${s.options.maxSize}`,
     `bundles: ${s.bundles.FBT} FBT, ${s.bundles.VOLUME} VOLUME; ms ${Object.entries(s.ms).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    ...(s.warnings ?? []).map(w => `note: ${w}`),
     ''
   ]
   const rows = result.bundles.map(b => [
@@ -96,6 +99,11 @@ export function toTable (result: EngineResult): string {
   const fmt = (r: string[]): string => r.map((c, i) => (c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c).padEnd(widths[i])).join('  ').trimEnd()
   lines.push(fmt(header), fmt(widths.map(w => '-'.repeat(w))), ...rows.map(fmt))
   return lines.join('\n')
+}
+
+/** "duplicate_line 34, refunded 2" (reasons with a count), or "nothing". */
+function countsText (counts: Record<string, number | undefined>): string {
+  return Object.entries(counts).filter(([, n]) => n !== undefined && n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing'
 }
 
 function itemsText (b: Bundle): string {

@@ -149,3 +149,30 @@ t.test('bundles prints a KWD file\'s prices to the fils', async t => {
   t.equal(r.status, 0, r.stderr)
   t.match(r.stdout, /KWD 29\.773 → 28\.279 \(5% off\)/, `Mug + Pen at list 29.773 KWD, bundle 28.279 KWD:\n${r.stdout}`)
 })
+
+t.test('the table header shows the rows skipped, by reason, and each summary note', async t => {
+  const table = toTable(resultWith([], {
+    rows_skipped: { bad_price: 121, missing_product: 3 },
+    warnings: ['12 of the orders used are in another currency than USD.', 'Two columns are named "Lineitem price".']
+  }))
+  t.match(table, /^dropped: duplicate_line 34; skipped: bad_price 121, missing_product 3; min count 3/m, 'skipped rows by reason beside the dropped lines')
+  t.match(table, /^note: 12 of the orders used are in another currency than USD\.$/m, 'the first note on its own line')
+  t.match(table, /^note: Two columns are named "Lineitem price"\.$/m, 'the second note on its own line')
+  const clean = toTable(resultWith([]))
+  t.match(clean, /skipped: nothing;/, 'nothing skipped says so')
+  t.notMatch(clean, /^note:/m, 'no note line without notes')
+})
+
+t.test('bundles on a file with unreadable prices and two currencies: the table says so', async t => {
+  const file = join(t.testdir(), 'mixed.csv')
+  const rows = ['order_id,sku,quantity,price,currency']
+  for (let i = 0; i < 10; i++) rows.push(`m${i},Mug,1,12.00,USD`, `m${i},Pen,1,3.50,USD`)
+  for (let i = 0; i < 3; i++) rows.push(`e${i},Mug,1,11.00,EUR`, `e${i},Pen,1,3.20,EUR`)
+  for (let i = 0; i < 30; i++) rows.push(`t${i},Tea,1,4.00,USD`)
+  for (let i = 0; i < 7; i++) rows.push(`x${i},Tea,1,four,USD`)
+  writeFileSync(file, rows.join('\n') + '\n')
+  const r = cli('bundles', file)
+  t.equal(r.status, 0, r.stderr)
+  t.match(r.stdout, /skipped: bad_price 7;/, `the 7 rows with a price of "four" are counted:\n${r.stdout}`)
+  t.match(r.stdout, /^note: 3 of the orders used are in another currency than USD/m, 'the other-currency note is printed')
+})
