@@ -19,6 +19,33 @@ async function executeOn (client: Queryable, text: string, values?: unknown[]): 
   return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 }
 }
 
+interface Checkout {
+  /** Releases the client with this error (the pool then ends it instead of reusing it). */
+  discard: (err: Error) => void
+  /** The error that broke the connection (or was passed to discard), if any. */
+  broken: () => Error | undefined
+}
+
+/**
+ * Runs `fn` on a client checked out of the pool, then returns it. pg-pool listens for a client's
+ * 'error' only while the client is idle: a connection that breaks while checked out (a terminated
+ * backend, a Postgres restart, a failover) emits 'error' with no listener, which crashes the process.
+ * So a listener is held for the whole checkout; a client that broke, or whose clean-up query failed,
+ * is released with the error so the pool discards it instead of handing it out again.
+ */
+async function withClient<T> (pool: pg.Pool, fn: (client: pg.PoolClient, checkout: Checkout) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  let broken: Error | undefined
+  const discard = (err: Error): void => { broken ??= err }
+  client.on('error', discard)
+  try {
+    return await fn(client, { discard, broken: () => broken })
+  } finally {
+    client.removeListener('error', discard)
+    client.release(broken)
+  }
+}
+
 export interface PostgresOptions {
   connectionString: string
   max: number
@@ -32,18 +59,21 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
   const orm = drizzle({ client: pool }) as unknown as Orm
   let closed = false
   // A session advisory lock held on its own connection while `fn` runs (fn may use the pool freely).
-  async function exclusive<T> (fn: () => Promise<T>): Promise<T> {
-    const client = await pool.connect()
-    try {
+  // The session ending releases the lock too, so a broken connection is simply discarded.
+  async function exclusiveSession<T> (fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return await withClient(pool, async (client, checkout) => {
       await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY])
+      let result: T
       try {
-        return await fn()
+        result = await fn(client)
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY])
+        await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]).catch(checkout.discard)
       }
-    } finally {
-      client.release()
-    }
+      // The lock went with its session: another instance may have run start-up work alongside.
+      const lost = checkout.broken()
+      if (lost !== undefined) throw new Error(`The connection holding the start-up lock broke while start-up work ran: ${lost.message}`, { cause: lost })
+      return result
+    })
   }
   return {
     kind: 'postgres',
@@ -51,31 +81,32 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
     orm,
     executeSql: async (text, values) => await executeOn(pool, text, values),
     async transaction (fn) {
-      const client = await pool.connect()
-      let broken: Error | undefined
-      try {
-        await client.query('BEGIN')
-        const result = await fn({
-          orm: drizzle({ client }) as unknown as Orm,
-          executeSql: async (text, values) => await executeOn(client, text, values)
-        })
-        await client.query('COMMIT')
-        return result
-      } catch (err) {
-        try { await client.query('ROLLBACK') } catch (rollbackErr) { broken = rollbackErr as Error }
-        throw err
-      } finally {
-        client.release(broken)
-      }
+      return await withClient(pool, async (client, { discard }) => {
+        try {
+          await client.query('BEGIN')
+          const result = await fn({
+            orm: drizzle({ client }) as unknown as Orm,
+            executeSql: async (text, values) => await executeOn(client, text, values)
+          })
+          await client.query('COMMIT')
+          return result
+        } catch (err) {
+          // A ROLLBACK that fails leaves the session in an unknown state: it is discarded.
+          await client.query('ROLLBACK').catch(discard)
+          throw err
+        }
+      })
     },
     async ping () {
       if (closed) throw new Error('The database pool is closed')
       await pool.query('select 1')
     },
-    exclusive,
+    exclusive: async (fn) => await exclusiveSession(async () => await fn()),
     listen: async (channel, handlers) => await listenOnPostgres(options.connectionString, channel, handlers),
     async migrate () {
-      await exclusive(async () => { await migrate(drizzle({ client: pool }), { migrationsFolder: migrationsFolder() }) })
+      // On the lock's own client: drizzle's migrator on a pool would check out a client of its own
+      // (for its transaction) with no 'error' listener.
+      await exclusiveSession(async (client) => { await migrate(drizzle({ client }), { migrationsFolder: migrationsFolder() }) })
     },
     async close () {
       if (closed) return

@@ -8,10 +8,14 @@ import { readStoredUpload, type StoredUploadThreadInput } from './stored-upload.
 
 export async function * openThreadSource (input: StoredUploadThreadInput): AsyncGenerator<Uint8Array> {
   const client = new pg.Client({ connectionString: input.connectionString, connectionTimeoutMillis: 5000 })
+  // A connection that breaks (a terminated backend, a failover) emits 'error', which with no listener
+  // would kill the thread outside the engine's error handling. The read in flight, or the next one,
+  // rejects with it instead, and the engine fails the attempt (pg-boss retries it).
+  client.on('error', () => {})
   await client.connect()
   try {
     yield * readStoredUpload(drizzle({ client }) as unknown as Orm, input)
   } finally {
-    await client.end()
+    await client.end().catch(() => {})
   }
 }
