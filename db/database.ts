@@ -1,6 +1,7 @@
 // The one database abstraction the app uses, whichever driver is underneath (Postgres through `pg`,
 // or embedded PGlite). Repositories take an `Orm` handle; the caller owns the transaction.
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import type { SessionLimits } from './session-limits.js'
 
 export type Orm = PgDatabase<PgQueryResultHKT, Record<string, never>>
 
@@ -26,6 +27,8 @@ export interface Database extends SqlExecutor {
   readonly kind: 'postgres' | 'pglite'
   /** Postgres only: the connection string, for a worker thread that opens a connection of its own. */
   readonly url?: string
+  /** Postgres only: the limits its sessions run with, which such a connection takes too. */
+  readonly limits?: SessionLimits
   /** Queries outside any transaction. */
   readonly orm: Orm
   transaction: <T>(fn: (tx: Transaction) => Promise<T>) => Promise<T>

@@ -6,6 +6,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import type { Database, Orm, SqlResult } from './database.js'
 import { migrationsFolder } from './project-root.js'
 import { listenOnPostgres } from './postgres-listener.js'
+import { pgSessionOptions, type SessionLimits } from './session-limits.js'
 
 /** Arbitrary constant shared by every instance of this service: "bundle-api start-up". */
 const STARTUP_LOCK_KEY = 7_140_213_001
@@ -50,10 +51,17 @@ export interface PostgresOptions {
   connectionString: string
   max: number
   onIdleError: (err: Error) => void
+  limits: SessionLimits
 }
 
 export async function openPostgres (options: PostgresOptions): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max, connectionTimeoutMillis: 5000 })
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max,
+    connectionTimeoutMillis: 5000,
+    fallback_application_name: 'bundle-api',
+    ...pgSessionOptions(options.limits)
+  })
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', options.onIdleError)
   const orm = drizzle({ client: pool }) as unknown as Orm
@@ -62,12 +70,19 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
   // The session ending releases the lock too, so a broken connection is simply discarded.
   async function exclusiveSession<T> (fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return await withClient(pool, async (client, checkout) => {
-      await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY])
+      // Start-up work of another instance can take longer than lock_timeout: waiting for it is the point.
+      await client.query('SET lock_timeout = 0')
       let result: T
       try {
-        result = await fn(client)
+        await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY])
+        try {
+          result = await fn(client)
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]).catch(checkout.discard)
+        }
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]).catch(checkout.discard)
+        // Back to the session's start-up limits before the client returns to the pool.
+        await client.query('RESET lock_timeout; RESET statement_timeout').catch(checkout.discard)
       }
       // The lock went with its session: another instance may have run start-up work alongside.
       const lost = checkout.broken()
@@ -78,6 +93,7 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
   return {
     kind: 'postgres',
     url: options.connectionString,
+    limits: options.limits,
     orm,
     executeSql: async (text, values) => await executeOn(pool, text, values),
     async transaction (fn) {
@@ -106,7 +122,12 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
     async migrate () {
       // On the lock's own client: drizzle's migrator on a pool would check out a client of its own
       // (for its transaction) with no 'error' listener.
-      await exclusiveSession(async (client) => { await migrate(drizzle({ client }), { migrationsFolder: migrationsFolder() }) })
+      // A migration may rewrite a large table: no statement_timeout (lock_timeout stays, so a migration
+      // stuck behind a long transaction fails the start-up rather than queue every query behind it).
+      await exclusiveSession(async (client) => {
+        await client.query('SET statement_timeout = 0')
+        await migrate(drizzle({ client }), { migrationsFolder: migrationsFolder() })
+      })
     },
     async close () {
       if (closed) return

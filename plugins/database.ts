@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Database } from '../db/database.js'
 import { openPglite } from '../db/pglite.js'
 import { openPostgres } from '../db/postgres.js'
+import type { SessionLimits } from '../db/session-limits.js'
+import type { Config } from '../src/config.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,12 +19,22 @@ export interface DatabasePluginOptions {
   database?: Database
 }
 
+/** The configured limits every Postgres session runs with. */
+export function sessionLimits (config: Pick<Config, 'DATABASE_STATEMENT_TIMEOUT_SECONDS' | 'DATABASE_LOCK_TIMEOUT_SECONDS' | 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS'>): SessionLimits {
+  return {
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000,
+    lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_SECONDS * 1000,
+    idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS * 1000
+  }
+}
+
 export default fp(async function databasePlugin (app: FastifyInstance, opts: DatabasePluginOptions) {
   const config = app.config
   const db = opts.database ?? (config.DATABASE_URL !== undefined
     ? await openPostgres({
       connectionString: config.DATABASE_URL,
       max: config.DATABASE_POOL_MAX,
+      limits: sessionLimits(config),
       onIdleError: (err) => app.log.warn({ err: { message: err.message } }, 'database connection lost; it will reconnect')
     })
     : await openPglite({ dataDir: config.DATA_DIR }))

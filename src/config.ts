@@ -28,6 +28,16 @@ export const ConfigSchema = Type.Object({
   /** Postgres connection string; unset means embedded PGlite in DATA_DIR. */
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_MAX: Int(2, 10, 100),
+  /**
+   * Server-side limits on every Postgres session (db/session-limits.ts). Our statements take well under
+   * a second (chunks are 1 MiB rows, bundles are inserted and exported in pages of 500); migrations
+   * run without a statement limit.
+   */
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: Int(1, 120, 86_400),
+  /** A lock wait (a shop's upload lock, a row lock) longer than this fails the request with a retryable 503. */
+  DATABASE_LOCK_TIMEOUT_SECONDS: Int(1, 10, 3600),
+  /** A transaction left idle this long is ended by Postgres (ours never wait on anything outside it). */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: Int(1, 60, 86_400),
   DATA_DIR: Type.String({ default: './data', minLength: 1 }),
 
   SHOPIFY_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
@@ -154,6 +164,9 @@ function checkRelations (config: Config): Config {
   trustProxyOption(config)
   checkCron('SWEEP_CRON', config.SWEEP_CRON)
   if (config.DATABASE_URL !== undefined) checkDatabaseUrl(config.DATABASE_URL)
+  if (config.DATABASE_LOCK_TIMEOUT_SECONDS >= config.DATABASE_STATEMENT_TIMEOUT_SECONDS) {
+    throw new ConfigError(`Invalid configuration: DATABASE_LOCK_TIMEOUT_SECONDS must be below DATABASE_STATEMENT_TIMEOUT_SECONDS (${config.DATABASE_STATEMENT_TIMEOUT_SECONDS}), or a lock wait would end as a statement timeout (got ${config.DATABASE_LOCK_TIMEOUT_SECONDS})`)
+  }
   if ((config.SHOPIFY_API_SECRET === undefined) !== (config.SHOPIFY_API_KEY === undefined)) {
     throw new ConfigError('Invalid configuration: SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set together (the key is the session token audience)')
   }

@@ -40,6 +40,8 @@ export const InstallNotCompletedError = createError<[string]>('BUNDLES_INSTALL_N
 export const RouteNotFoundError = createError<[string, string]>('BUNDLES_ROUTE_NOT_FOUND', 'Not found: %s %s', 404)
 export const UnauthorizedError = createError<[string]>('BUNDLES_UNAUTHORIZED', 'Unauthorized: %s', 401)
 export const DatabaseUnavailableError = createError('BUNDLES_DATABASE_UNAVAILABLE', 'The database is unavailable right now. Please try again in a moment.', 503)
+/** A lock wait or a statement ran into the database session limits (DATABASE_LOCK_TIMEOUT_SECONDS, ...). */
+export const DatabaseBusyError = createError('BUNDLES_DATABASE_BUSY', 'The service is busy right now. Please try again in a moment.', 503)
 export const QueueUnavailableError = createError('BUNDLES_QUEUE_UNAVAILABLE', 'The job queue is unavailable right now. Please try again in a moment.', 503)
 
 /** An error whose answer is `{detail: <object>}` instead of `{detail: <message>}`. */

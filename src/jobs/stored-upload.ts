@@ -8,6 +8,7 @@ import { Readable, PassThrough } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
 import type { Database, Orm } from '../../db/database.js'
+import type { SessionLimits } from '../../db/session-limits.js'
 import { siblingModule, type ThreadSource } from '../engine/run-in-worker.js'
 import { readUploadChunks } from '../repositories/upload-chunks.js'
 
@@ -46,7 +47,7 @@ export function readStoredUpload (orm: Orm, upload: StoredUpload): AsyncIterable
   return out
 }
 
-export interface StoredUploadThreadInput extends StoredUpload { connectionString: string }
+export interface StoredUploadThreadInput extends StoredUpload { connectionString: string, limits?: SessionLimits }
 
 const THREAD_MODULE = siblingModule(import.meta.url, 'stored-upload-thread').href
 
@@ -56,5 +57,5 @@ export const THREAD_READ_MIN_BYTES = 8 * 1024 * 1024
 /** What runEngineInWorker should read for this upload. */
 export function engineSourceFor (db: Database, upload: StoredUpload): AsyncIterable<Uint8Array> | ThreadSource {
   if (db.url === undefined || upload.expectedBytes < THREAD_READ_MIN_BYTES) return readStoredUpload(db.orm, upload)
-  return { module: THREAD_MODULE, input: { ...upload, connectionString: db.url } satisfies StoredUploadThreadInput }
+  return { module: THREAD_MODULE, input: { ...upload, connectionString: db.url, limits: db.limits } satisfies StoredUploadThreadInput }
 }

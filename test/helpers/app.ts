@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { configFrom, type Config } from '../../src/config.js'
+import { sessionLimits } from '../../plugins/database.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
 
 interface Tap { teardown: (fn: () => unknown) => void }
@@ -22,7 +23,7 @@ export function testConfig (database: TestDatabase, overrides: Partial<Config> =
 export async function startTestApp (t: Tap, overrides: Partial<Config> = {}, options: { workers?: boolean, database?: TestDatabase } = {}): Promise<TestApp> {
   const database = options.database ?? await createTestDatabase()
   let config = testConfig(database, overrides)
-  let app = await buildApp({ config, database: await database.open(), workers: options.workers })
+  let app = await buildApp({ config, database: await database.open(sessionLimits(config)), workers: options.workers })
   const handle: TestApp = {
     app,
     database,
@@ -30,7 +31,7 @@ export async function startTestApp (t: Tap, overrides: Partial<Config> = {}, opt
     async restart (next = overrides, opts = options) {
       await app.close()
       config = testConfig(database, next)
-      app = await buildApp({ config, database: await database.open(), workers: opts.workers })
+      app = await buildApp({ config, database: await database.open(sessionLimits(config)), workers: opts.workers })
       handle.app = app
       handle.config = config
       return app

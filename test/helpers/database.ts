@@ -13,7 +13,9 @@ import type { Database } from '../../db/database.js'
 import { openPglite } from '../../db/pglite.js'
 import { openPostgres } from '../../db/postgres.js'
 import { migrationsFolder } from '../../db/project-root.js'
-import type { Config } from '../../src/config.js'
+import type { SessionLimits } from '../../db/session-limits.js'
+import { configFrom, type Config } from '../../src/config.js'
+import { sessionLimits } from '../../plugins/database.js'
 
 // pg-boss's version is part of the template key (its schema is installed in the template too).
 const require = createRequire(import.meta.url)
@@ -28,8 +30,11 @@ export const onPostgres = (): boolean => postgresUrl() !== undefined
 
 export interface TestDatabase {
   kind: 'pglite' | 'postgres'
-  /** Opens (another) handle on this file's database; close the previous one first on PGlite. */
-  open: () => Promise<Database>
+  /**
+   * Opens (another) handle on this file's database; close the previous one first on PGlite. On
+   * Postgres its sessions run with `limits` (default: the configuration's defaults).
+   */
+  open: (limits?: SessionLimits) => Promise<Database>
   /** What a server child process needs to reach the same database. */
   env: Record<string, string>
   /** Config fields that point the app at this database. */
@@ -112,7 +117,7 @@ export async function createTestDatabase (): Promise<TestDatabase> {
     const db = await createPostgresDatabase(base, `t_${process.pid}`)
     return {
       kind: 'postgres',
-      open: async () => await openPostgres({ connectionString: db.url, max: 10, onIdleError: () => {} }),
+      open: async (limits = sessionLimits(configFrom())) => await openPostgres({ connectionString: db.url, max: 10, onIdleError: () => {}, limits }),
       env: { DATABASE_URL: db.url },
       config: { DATABASE_URL: db.url },
       drop: db.drop

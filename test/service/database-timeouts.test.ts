@@ -1,0 +1,85 @@
+// Every Postgres session runs with a statement, lock and idle-in-transaction limit. Before, one stuck
+// holder of a shop's advisory lock made that shop's uploads wait for ever, each holding a pooled
+// connection, until every shop got 503 and /readyz said "database unreachable". Now a lock wait ends
+// after DATABASE_LOCK_TIMEOUT_SECONDS with a retryable 503, and other shops are served meanwhile.
+import t from 'tap'
+import pg from 'pg'
+import { startTestApp } from '../helpers/app.js'
+import { onPostgres } from '../helpers/database.js'
+import { TINY_CATALOG, upload, waitFor } from '../helpers/http.js'
+import { isDatabaseBusy, isDatabaseUnavailable } from '../../db/unavailable.js'
+import { ConfigError, configFrom } from '../../src/config.js'
+import { engineSourceFor, THREAD_READ_MIN_BYTES, type StoredUploadThreadInput } from '../../src/jobs/stored-upload.js'
+import type { ThreadSource } from '../../src/engine/run-in-worker.js'
+
+const skip = onPostgres() ? false : 'needs DATABASE_URL (Postgres): PGlite has one session and no lock waits'
+
+t.test('a lock or statement timeout is told apart as busy, and answered as retryable', async (t) => {
+  const lockTimeout = Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' })
+  const statementTimeout = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })
+  t.ok(isDatabaseBusy(lockTimeout), 'lock_not_available is busy')
+  t.ok(isDatabaseBusy(new Error('wrapped', { cause: statementTimeout })), 'query_canceled is busy, also as a cause')
+  t.ok(isDatabaseUnavailable(lockTimeout), 'and retryable: the error handler answers 503, not 500')
+  t.notOk(isDatabaseBusy(Object.assign(new Error('duplicate key value'), { code: '23505' })))
+  t.notOk(isDatabaseBusy(Object.assign(new Error('terminating connection'), { code: '57P01' })), 'a lost connection is unavailable, not busy')
+})
+
+t.test('the session limits are settings with sane bounds', async (t) => {
+  const defaults = configFrom()
+  t.match(defaults, { DATABASE_STATEMENT_TIMEOUT_SECONDS: 120, DATABASE_LOCK_TIMEOUT_SECONDS: 10, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: 60 })
+  t.throws(() => configFrom({ DATABASE_LOCK_TIMEOUT_SECONDS: 30, DATABASE_STATEMENT_TIMEOUT_SECONDS: 30 }), ConfigError, 'a lock limit at or above the statement limit is refused')
+  t.throws(() => configFrom({ DATABASE_LOCK_TIMEOUT_SECONDS: 0 }), /DATABASE_LOCK_TIMEOUT_SECONDS must be a whole number, >= 1/)
+})
+
+t.test('every session of the pool, and the engine thread, run with the configured limits', { skip }, async (t) => {
+  const { app } = await startTestApp(t, { DATABASE_STATEMENT_TIMEOUT_SECONDS: 7, DATABASE_LOCK_TIMEOUT_SECONDS: 3, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: 11 }, { workers: false })
+  const show = "select current_setting('statement_timeout') as statement, current_setting('lock_timeout') as lock, current_setting('idle_in_transaction_session_timeout') as idle"
+  const expected = { statement: '7s', lock: '3s', idle: '11s' }
+  t.same((await app.db.executeSql(show)).rows[0], expected, 'a pooled query')
+  t.same(await app.db.transaction(async (tx) => (await tx.executeSql(show)).rows[0]), expected, 'a transaction')
+  await app.db.exclusive(async () => {})
+  // The start-up lock's session lifts limits while it waits and migrates; it goes back to the pool as it came.
+  const all = await Promise.all(Array.from({ length: 10 }, async () => await app.db.transaction(async (tx) => {
+    const row = (await tx.executeSql(show)).rows[0]
+    await tx.executeSql('select pg_sleep(0.05)') // keep this client checked out, so the ten use ten clients
+    return row
+  })))
+  t.same(all, Array.from({ length: 10 }, () => expected), 'every pooled client, the start-up lock\'s included')
+  const source = engineSourceFor(app.db, { uploadId: 'x', gzipped: false, expectedBytes: THREAD_READ_MIN_BYTES }) as ThreadSource
+  t.same((source.input as StoredUploadThreadInput).limits, { statementTimeoutMs: 7000, lockTimeoutMs: 3000, idleInTransactionTimeoutMs: 11000 }, 'the engine thread\'s own connection gets them too')
+
+  const slow = await app.db.executeSql('select pg_sleep(30)').then(() => undefined, (err: Error) => err)
+  t.ok(isDatabaseBusy(slow), `a statement past the limit is cancelled as busy: ${String(slow)}`)
+})
+
+t.test("a shop's upload lock held by a stuck session: its uploads answer 503 within the lock timeout, other shops keep working", { skip, timeout: 60_000 }, async (t) => {
+  const { app, config } = await startTestApp(t, { DATABASE_LOCK_TIMEOUT_SECONDS: 1 }, { workers: false })
+  const holder = new pg.Client({ connectionString: config.DATABASE_URL })
+  holder.on('error', () => {})
+  await holder.connect()
+  t.teardown(async () => { await holder.end() })
+  await holder.query('begin')
+  await holder.query("select pg_advisory_xact_lock(hashtext('quick-install:stuck-shop.myshopify.com'))")
+
+  const stuck = { 'x-shop-domain': 'stuck-shop.myshopify.com' }
+  const started = Date.now()
+  const waiting = Array.from({ length: 4 }, async (_, i) => {
+    const res = await upload(app, { filename: `a${i}.csv`, content: TINY_CATALOG }, stuck)
+    return { res, ms: Date.now() - started }
+  })
+  // While those wait on the lock, another shop is served.
+  await waitFor('the stuck shop\'s uploads to wait on its lock', async () =>
+    Number((await holder.query("select count(*) as n from pg_locks where locktype = 'advisory' and not granted")).rows[0].n) > 0, 5000, 20)
+  const other = await upload(app, { filename: 'b.csv', content: TINY_CATALOG }, { 'x-shop-domain': 'other-shop.myshopify.com' })
+  t.equal(other.statusCode, 200, `another shop's upload is accepted: ${other.body}`)
+  for (const { res, ms } of await Promise.all(waiting)) {
+    t.equal(res.statusCode, 503, `the stuck shop's upload is a retryable 503, not a 500 or a hang: ${res.body}`)
+    t.match(res.json(), { detail: /try again in a moment/ })
+    t.ok(ms < 1000 + 4000, `answered after ${ms} ms, about the 1 s lock timeout`)
+  }
+  t.equal((await app.inject({ url: '/readyz' })).statusCode, 200, 'the service stays ready')
+
+  await holder.query('commit')
+  const after = await upload(app, { filename: 'c.csv', content: TINY_CATALOG }, stuck)
+  t.equal(after.statusCode, 200, `once the lock is free the shop uploads: ${after.body}`)
+})
