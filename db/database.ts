@@ -15,6 +15,26 @@ export interface SqlExecutor {
 /** A handle bound to one open transaction: drizzle for our queries, executeSql for pg-boss `send(..., { db })`. */
 export interface Transaction extends SqlExecutor {
   orm: Orm
+  /**
+   * Runs `fn` once the transaction has committed, and never if it rolls back or its COMMIT fails (a
+   * deferred constraint, a lost connection): for effects outside the database, such as metrics, that
+   * must not count what did not happen. In registration order; `fn` must not throw (an error is ignored:
+   * the commit stands).
+   */
+  afterCommit: (fn: () => void) => void
+}
+
+/** Collects a transaction's after-commit callbacks; `run` calls them once the COMMIT succeeded. */
+export function afterCommitCallbacks (): { register: (fn: () => void) => void, run: () => void } {
+  const callbacks: Array<() => void> = []
+  return {
+    register (fn) { callbacks.push(fn) },
+    run () {
+      for (const fn of callbacks.splice(0)) {
+        try { fn() } catch {}
+      }
+    }
+  }
 }
 
 export interface ListenHandlers {

@@ -4,7 +4,7 @@ import { PGlite, type Transaction as PGliteTransaction } from '@electric-sql/pgl
 import { drizzle } from 'drizzle-orm/pglite'
 import { migrate } from 'drizzle-orm/pglite/migrator'
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js'
-import type { Database, Orm, SqlResult } from './database.js'
+import { afterCommitCallbacks, type Database, type Orm, type SqlResult } from './database.js'
 import { migrationsFolder } from './project-root.js'
 
 type Client = PGlite | PGliteTransaction
@@ -47,10 +47,17 @@ export async function openPglite (options: PgliteOptions): Promise<Database> {
     kind: 'pglite',
     orm,
     executeSql: async (text, values) => await executeOn(client, text, values),
-    transaction: async (fn) => await client.transaction(async (tx) => await fn({
-      orm: ormOver(tx),
-      executeSql: async (text, values) => await executeOn(tx, text, values)
-    })),
+    async transaction (fn) {
+      const committed = afterCommitCallbacks()
+      // PGlite commits when the callback resolves, and rejects here if the COMMIT fails.
+      const result = await client.transaction(async (tx) => await fn({
+        orm: ormOver(tx),
+        executeSql: async (text, values) => await executeOn(tx, text, values),
+        afterCommit: committed.register
+      }))
+      committed.run()
+      return result
+    },
     async ping () {
       if (closed || client.closed) throw new Error('The embedded database is closed')
       await client.query('select 1')

@@ -3,7 +3,7 @@
 import pg from 'pg'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
-import type { Database, Orm, SqlResult } from './database.js'
+import { afterCommitCallbacks, type Database, type Orm, type SqlResult } from './database.js'
 import { migrationsFolder } from './project-root.js'
 import { listenOnPostgres } from './postgres-listener.js'
 import { pgSessionOptions, type SessionLimits } from './session-limits.js'
@@ -97,12 +97,14 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
     orm,
     executeSql: async (text, values) => await executeOn(pool, text, values),
     async transaction (fn) {
-      return await withClient(pool, async (client, { discard }) => {
+      const committed = afterCommitCallbacks()
+      const result = await withClient(pool, async (client, { discard }) => {
         try {
           await client.query('BEGIN')
           const result = await fn({
             orm: drizzle({ client }) as unknown as Orm,
-            executeSql: async (text, values) => await executeOn(client, text, values)
+            executeSql: async (text, values) => await executeOn(client, text, values),
+            afterCommit: committed.register
           })
           await client.query('COMMIT')
           return result
@@ -112,6 +114,8 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
           throw err
         }
       })
+      committed.run()
+      return result
     },
     async ping () {
       if (closed) throw new Error('The database pool is closed')
