@@ -1,5 +1,6 @@
 // Postgres through `pg` behind the Database interface. Several instances share one database, so
 // migrations run under a session advisory lock: three processes starting at once migrate once.
+import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
@@ -9,7 +10,40 @@ import { listenOnPostgres } from './postgres-listener.js'
 import { pgSessionOptions, type SessionLimits } from './session-limits.js'
 
 /** Arbitrary constant shared by every instance of this service: "bundle-api start-up". */
-const STARTUP_LOCK_KEY = 7_140_213_001
+export const STARTUP_LOCK_KEY = 7_140_213_001
+
+/**
+ * How long start-up waits for another instance's start-up work before it gives up, naming the holder.
+ * Below Fastify's plugin timeout (120 s in src/app.ts, for the whole start-up), which would otherwise
+ * end it with the misleading "Plugin did not start in time: 'database'".
+ */
+export const STARTUP_LOCK_WAIT_MS = 60_000
+const STARTUP_LOCK_POLL_MS = 250
+
+/** The session holding the start-up lock, as pg_stat_activity describes it. */
+export interface StartupLockHolder { pid: number, application_name: string | null, client_addr: string | null, backend_start: Date | null, state: string | null }
+
+/** Start-up waited STARTUP_LOCK_WAIT_MS for the start-up lock; the message names the lock and its holder. */
+export class StartupLockTimeoutError extends Error {
+  override readonly name = 'StartupLockTimeoutError'
+}
+
+// A bigint advisory key shows in pg_locks as classid (high 32 bits), objid (low 32 bits), objsubid 1.
+const STARTUP_LOCK_HOLDER_SQL = `SELECT l.pid, a.application_name, host(a.client_addr) AS client_addr, a.backend_start, a.state
+  FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+  WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND l.classid = ($1::bigint >> 32)::oid AND l.objid = ($1::bigint & 4294967295)::oid
+  LIMIT 1`
+
+function describeHolder (holder: StartupLockHolder | undefined): string {
+  if (holder === undefined) return 'a session that has just released it'
+  const parts = [`application_name ${JSON.stringify(holder.application_name ?? '')}`]
+  if (holder.client_addr !== null) parts.push(`client ${holder.client_addr}`)
+  if (holder.backend_start !== null) parts.push(`connected since ${new Date(holder.backend_start).toISOString()}`)
+  if (holder.state !== null) parts.push(`state ${holder.state}`)
+  return `backend pid ${holder.pid} (${parts.join(', ')})`
+}
 
 type Queryable = pg.Pool | pg.PoolClient
 
@@ -52,6 +86,12 @@ export interface PostgresOptions {
   max: number
   onIdleError: (err: Error) => void
   limits: SessionLimits
+  startupLock?: {
+    /** Called once when start-up has to wait for the lock, with who holds it (for the log). */
+    onWait?: (holder: StartupLockHolder | undefined, description: string) => void
+    /** Default STARTUP_LOCK_WAIT_MS. */
+    waitMs?: number
+  }
 }
 
 export async function openPostgres (options: PostgresOptions): Promise<Database> {
@@ -66,23 +106,41 @@ export async function openPostgres (options: PostgresOptions): Promise<Database>
   pool.on('error', options.onIdleError)
   const orm = drizzle({ client: pool }) as unknown as Orm
   let closed = false
+  // Polled, not a blocking pg_advisory_lock: a wait is logged with its holder and ends at a deadline
+  // with an error naming both, instead of start-up hanging silently until the plugin timeout.
+  async function takeStartupLock (client: pg.PoolClient): Promise<void> {
+    const tryLock = async (): Promise<boolean> => (await client.query('SELECT pg_try_advisory_lock($1) AS ok', [STARTUP_LOCK_KEY])).rows[0].ok === true
+    if (await tryLock()) return
+    const holderNow = async (): Promise<StartupLockHolder | undefined> => (await client.query(STARTUP_LOCK_HOLDER_SQL, [STARTUP_LOCK_KEY])).rows[0]
+    const waitMs = options.startupLock?.waitMs ?? STARTUP_LOCK_WAIT_MS
+    const holder = await holderNow()
+    options.startupLock?.onWait?.(holder, describeHolder(holder))
+    const deadline = Date.now() + waitMs
+    while (Date.now() < deadline) {
+      await sleep(Math.min(STARTUP_LOCK_POLL_MS, Math.max(0, deadline - Date.now())))
+      if (await tryLock()) return
+    }
+    throw new StartupLockTimeoutError(`Start-up gave up after ${waitMs / 1000} s waiting for the start-up lock ` +
+      `(Postgres advisory lock ${STARTUP_LOCK_KEY}, taken by every bundle-api instance on this database for migrations and queue set-up), ` +
+      `held by ${describeHolder(await holderNow())}. That instance's start-up is still running or hung: check it, or end its session ` +
+      'with SELECT pg_terminate_backend(pid); then start again.')
+  }
+
   // A session advisory lock held on its own connection while `fn` runs (fn may use the pool freely).
   // The session ending releases the lock too, so a broken connection is simply discarded.
   async function exclusiveSession<T> (fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return await withClient(pool, async (client, checkout) => {
-      // Start-up work of another instance can take longer than lock_timeout: waiting for it is the point.
-      await client.query('SET lock_timeout = 0')
       let result: T
       try {
-        await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY])
+        await takeStartupLock(client)
         try {
           result = await fn(client)
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]).catch(checkout.discard)
         }
       } finally {
-        // Back to the session's start-up limits before the client returns to the pool.
-        await client.query('RESET lock_timeout; RESET statement_timeout').catch(checkout.discard)
+        // Back to the session's start-up limits before the client returns to the pool (migrate lifts one).
+        await client.query('RESET statement_timeout').catch(checkout.discard)
       }
       // The lock went with its session: another instance may have run start-up work alongside.
       const lost = checkout.broken()

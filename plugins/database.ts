@@ -35,6 +35,10 @@ export default fp(async function databasePlugin (app: FastifyInstance, opts: Dat
       connectionString: config.DATABASE_URL,
       max: config.DATABASE_POOL_MAX,
       limits: sessionLimits(config),
+      startupLock: {
+        onWait: (holder, description) => app.log.warn({ event: 'startup_lock_wait', holder_pid: holder?.pid },
+          `waiting for the start-up lock held by ${description}: another instance is starting`)
+      },
       onIdleError: (err) => app.log.warn({ err: { message: err.message } }, 'database connection lost; it will reconnect')
     })
     : await openPglite({ dataDir: config.DATA_DIR }))
