@@ -9,6 +9,8 @@ import { Type } from '@sinclair/typebox'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { clientAborted } from '../src/services/client-aborted.js'
 import { isUploadRequest } from '../src/services/upload-route.js'
+import { bearerMatches } from '../src/auth/bearer.js'
+import { UnauthorizedError } from '../src/errors.js'
 
 export type UploadOutcomeLabel =
   | 'accepted' // 200: stored and queued
@@ -150,15 +152,30 @@ export default fp(async function metricsPlugin (app: FastifyInstance) {
     if (isUploadRequest(request)) metrics.uploads.inc({ outcome: 'aborted' })
   })
 
+  // Not a Shopify route (auth: false): a scraper has no session token. METRICS_TOKEN guards it instead;
+  // without one it is open, which a public production URL should not be (each scrape also reads the
+  // queue table).
+  const token = app.config.METRICS_TOKEN
+  if (token === undefined && app.config.SHOPIFY_API_SECRET !== undefined) {
+    app.log.warn({ event: 'metrics_open' }, 'METRICS_TOKEN is not set: GET /metrics is open to anyone who can reach this service. Set METRICS_TOKEN and scrape with Authorization: Bearer <token>.')
+  }
   app.get('/metrics', {
     config: { auth: false },
     schema: {
       tags: ['operations'],
       summary: 'Prometheus metrics',
-      description: 'Uploads by outcome, job durations, rows and bytes processed, queue depth by state, sweeps. Prometheus text format.',
-      response: { 200: Type.String({ description: 'Prometheus text exposition format 0.0.4' }) }
+      description: 'Uploads by outcome, job durations, rows and bytes processed, queue depth by state, sweeps. Prometheus text format. ' +
+        'When METRICS_TOKEN is configured, send Authorization: Bearer <METRICS_TOKEN>.',
+      response: {
+        200: Type.String({ description: 'Prometheus text exposition format 0.0.4' }),
+        401: Type.Object({ detail: Type.String() }, { description: 'METRICS_TOKEN is configured and the request did not send it' })
+      }
     }
-  }, async (_request, reply) => {
+  }, async (request, reply) => {
+    if (token !== undefined && !bearerMatches(request, token)) {
+      void reply.header('www-authenticate', 'Bearer realm="metrics"')
+      throw new UnauthorizedError('send Authorization: Bearer <METRICS_TOKEN>')
+    }
     const body = await metrics.registry.metrics()
     return await reply.type(metrics.registry.contentType).send(body)
   })

@@ -45,6 +45,8 @@ export const ConfigSchema = Type.Object({
   /** Development mode only: the shop when no X-Shop-Domain header is sent. */
   DEFAULT_SHOP: Type.String({ default: 'dev-shop.myshopify.com', pattern: '^[a-z0-9][a-z0-9-]*\\.myshopify\\.com$' }),
   CRON_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open. */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
 
   QUICK_INSTALL_COOLDOWN_DAYS: Int(0, 30, 3650),
   /** How long an attempt a worker started may run before the sweep fails it (waiting in the queue does not count). */
@@ -135,7 +137,7 @@ export function loadConfig (source: Record<string, unknown>): Config {
   const first = Value.Errors(ConfigSchema, config).First()
   if (first) {
     const key = first.path.replace(/^\//, '').split('/')[0] || '(root)'
-    const got = /SECRET|DATABASE_URL|PASS/.test(key) ? 'a value not shown' : JSON.stringify((config as Record<string, unknown>)[key])
+    const got = /SECRET|TOKEN|DATABASE_URL|PASS/.test(key) ? 'a value not shown' : JSON.stringify((config as Record<string, unknown>)[key])
     throw new ConfigError(`Invalid configuration: ${key} ${describeRule(first.schema as Record<string, unknown>, first.message)} (got ${got})`)
   }
   return checkRelations(config)

@@ -2,7 +2,7 @@
 // platform shows stderr even when it drops the structured log. Configured secrets never appear in it.
 import type { Config } from './config.js'
 
-const SECRET_KEYS = ['SHOPIFY_API_SECRET', 'CRON_SECRET', 'NOTIFY_WEBHOOK_SECRET', 'SMTP_PASS', 'DATABASE_URL'] as const
+const SECRET_KEYS = ['SHOPIFY_API_SECRET', 'CRON_SECRET', 'METRICS_TOKEN', 'NOTIFY_WEBHOOK_SECRET', 'SMTP_PASS', 'DATABASE_URL'] as const
 
 /** The configured secrets as they could appear in a message: whole, and a DATABASE_URL's password alone (raw and decoded). */
 function secretsOf (config: Config): string[] {

@@ -1,7 +1,6 @@
 // The stuck-job sweep on demand, for an outside scheduler. pg-boss already runs it every 5 minutes, so
 // this is optional. Its own auth: Bearer CRON_SECRET, compared in constant time; without a configured
 // secret every call is refused.
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
@@ -9,17 +8,8 @@ import { sweepStuckJobs } from '../jobs/sweep-stuck-jobs.js'
 import { createGoogleOidcVerifier } from '../auth/google-oidc.js'
 import { terminalHooks } from '../notifications/terminal-hooks.js'
 import { UnauthorizedError } from '../errors.js'
+import { bearerMatches } from '../auth/bearer.js'
 import { errorReply } from './schemas.js'
-
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
-
-export function bearerMatches (request: FastifyRequest, secret: string | undefined): boolean {
-  if (secret === undefined) return false
-  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')
-  if (match === null) return false
-  // Equal-length digests: the comparison time says nothing about the secret or its length.
-  return timingSafeEqual(digest(match[1]), digest(secret))
-}
 
 export default async function cronRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
