@@ -3,9 +3,9 @@
 // carries a stack or an internal message.
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { isDatabaseUnavailable } from '../db/unavailable.js'
+import { isDatabaseBusy, isDatabaseUnavailable } from '../db/unavailable.js'
 import { clientAborted } from '../src/services/client-aborted.js'
-import { DatabaseUnavailableError, InvalidFileError, NOT_MULTIPART, RequestAbortedError, RouteNotFoundError, SingleFileRequiredError, UploadInterruptedError, UploadTooLargeError } from '../src/errors.js'
+import { DatabaseBusyError, DatabaseUnavailableError, InvalidFileError, NOT_MULTIPART, RequestAbortedError, RouteNotFoundError, SingleFileRequiredError, UploadInterruptedError, UploadTooLargeError } from '../src/errors.js'
 import { isUploadRequest } from '../src/services/upload-route.js'
 import { validationError } from '../src/services/validation-message.js'
 
@@ -66,7 +66,8 @@ export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
     let status = error.statusCode ?? 500
     if (error.validation !== undefined) status = 400
     if (status >= 500 && isDatabaseUnavailable(rawError)) {
-      error = new DatabaseUnavailableError()
+      // A lock or statement timeout is a busy database, not a lost one: the merchant is told which.
+      error = isDatabaseBusy(rawError) ? new DatabaseBusyError() : new DatabaseUnavailableError()
       status = 503
     }
 

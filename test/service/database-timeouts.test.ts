@@ -62,20 +62,17 @@ t.test("a shop's upload lock held by a stuck session: its uploads answer 503 wit
   await holder.query("select pg_advisory_xact_lock(hashtext('quick-install:stuck-shop.myshopify.com'))")
 
   const stuck = { 'x-shop-domain': 'stuck-shop.myshopify.com' }
-  const started = Date.now()
-  const waiting = Array.from({ length: 4 }, async (_, i) => {
-    const res = await upload(app, { filename: `a${i}.csv`, content: TINY_CATALOG }, stuck)
-    return { res, ms: Date.now() - started }
-  })
+  // Without the lock timeout these would wait for the holder, which commits only after they answer:
+  // the test would then hang until tap's timeout.
+  const waiting = Array.from({ length: 4 }, async (_, i) => await upload(app, { filename: `a${i}.csv`, content: TINY_CATALOG }, stuck))
   // While those wait on the lock, another shop is served.
   await waitFor('the stuck shop\'s uploads to wait on its lock', async () =>
     Number((await holder.query("select count(*) as n from pg_locks where locktype = 'advisory' and not granted")).rows[0].n) > 0, 5000, 20)
   const other = await upload(app, { filename: 'b.csv', content: TINY_CATALOG }, { 'x-shop-domain': 'other-shop.myshopify.com' })
   t.equal(other.statusCode, 200, `another shop's upload is accepted: ${other.body}`)
-  for (const { res, ms } of await Promise.all(waiting)) {
+  for (const res of await Promise.all(waiting)) {
     t.equal(res.statusCode, 503, `the stuck shop's upload is a retryable 503, not a 500 or a hang: ${res.body}`)
-    t.match(res.json(), { detail: /try again in a moment/ })
-    t.ok(ms < 1000 + 4000, `answered after ${ms} ms, about the 1 s lock timeout`)
+    t.same(res.json(), { detail: 'The service is busy right now. Please try again in a moment.' }, 'a lock timeout is a busy database, not a lost one')
   }
   t.equal((await app.inject({ url: '/readyz' })).statusCode, 200, 'the service stays ready')
 
