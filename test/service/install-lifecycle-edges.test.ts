@@ -48,7 +48,7 @@ t.test('the cooldown ends after exactly QUICK_INSTALL_COOLDOWN_DAYS days', async
     bundles_created: 4,
     days_since_install: 29,
     can_retry_in_days: 1,
-    message: 'Quick install completed 29 days ago. You can run it again in 1 days.'
+    message: 'Quick install completed 29 days ago. You can run it again in 1 day.'
   }, 'the 409 names the install and one day left')
 
   // 31 days after the install: the cooldown is over, the new install is a fresh one (not a retry).
