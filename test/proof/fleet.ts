@@ -62,7 +62,7 @@ export async function uploadFacts (db: TempDatabase, uploadId: string): Promise<
 }> {
   const [upload] = await db.query<{ status: string, processed_rows: number }>('select status, processed_rows from csv_uploads where id = $1', [uploadId])
   const [b] = await db.query<{ n: number, ranks: number }>('select count(*)::int as n, count(distinct rank)::int as ranks from bundle_recommendations where upload_id = $1', [uploadId])
-  const jobs = await db.query<{ state: string, retry_count: number }>("select state::text as state, retry_count from pgboss.job where name = 'quick-install' and data->>'upload_id' = $1", [uploadId])
+  const jobs = await db.query<{ state: string, retry_count: number }>("select state::text as state, retry_count from pgboss.job where name = 'quick-install' and data->>'upload_id' = $1 order by created_on", [uploadId])
   const [c] = await db.query<{ n: number }>('select count(*)::int as n from upload_chunks where upload_id = $1', [uploadId])
   return { status: upload?.status ?? 'missing', processedRows: upload?.processed_rows ?? -1, bundles: b.n, distinctRanks: b.ranks, jobs, chunks: c.n }
 }
