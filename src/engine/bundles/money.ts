@@ -1,6 +1,8 @@
 // Money in integer minor units of the shop's currency (cents; yen have none, dinars have 1,000 fils),
 // so no price is ever nudged up by floating-point error or shown with fractions the currency lacks.
 
+import { currencyMinorDigits } from '../currency-digits.js'
+
 /** How a currency's amounts are counted: 10^digits minor units to one major unit. */
 export interface MoneyUnit {
   digits: number
@@ -8,23 +10,19 @@ export interface MoneyUnit {
 }
 
 const CENTS: MoneyUnit = { digits: 2, scale: 100 }
-const units = new Map<string, MoneyUnit>()
+const units = new Map<number, MoneyUnit>()
 
 /**
- * The minor unit of an ISO 4217 code as the platform's Intl data gives it (JPY 0, USD 2, KWD 3);
- * cents when the file names no currency or one Intl does not know.
+ * The minor unit of an ISO 4217 code (JPY 0, USD 2, KWD 3); cents when the file names no currency
+ * or one that is not well-formed.
  */
 export function moneyUnit (currency: string | null): MoneyUnit {
-  if (currency === null) return CENTS
-  let unit = units.get(currency)
+  const digits = currency === null ? null : currencyMinorDigits(currency)
+  if (digits === null) return CENTS
+  let unit = units.get(digits)
   if (unit === undefined) {
-    try {
-      const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-      unit = { digits, scale: 10 ** digits }
-    } catch {
-      unit = CENTS // not a well-formed code
-    }
-    units.set(currency, unit)
+    unit = { digits, scale: 10 ** digits }
+    units.set(digits, unit)
   }
   return unit
 }

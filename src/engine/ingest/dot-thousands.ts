@@ -5,6 +5,7 @@
 // shop's currency has no minor unit (IDR, JPY, KRW, VND, HUF, CLP, ...). Otherwise they stay decimals:
 // USD "1.234" is 1.234, and KWD has three decimals.
 import type { CsvScanner } from './scanner.js'
+import { currencyMinorDigits } from '../currency-digits.js'
 
 const DOT = 0x2e
 const COMMA = 0x2c
@@ -68,9 +69,5 @@ export function asThousands (decimalReading: number): number {
 
 /** True when a currency is written without decimals (IDR, JPY, KRW, ...); false for an unknown code. */
 export function hasNoMinorUnit (currency: string): boolean {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits === 0
-  } catch {
-    return false
-  }
+  return currencyMinorDigits(currency) === 0
 }
