@@ -29,9 +29,19 @@ const STATE_BY_STATUS = new Map<string, OrderState>([
   ['pendingpayment', OrderState.Pending], ['unpaid', OrderState.Pending], ['checkoutdraft', OrderState.Pending]
 ])
 
+/** A status as the table keys it: lower case, letters only, WooCommerce's `wc-` prefix ignored. */
+export function statusKey (status: string): string {
+  return status.trim().toLowerCase().replace(/^wc-/, '').replace(/[^a-z]+/g, '')
+}
+
+/** Every status the cleaner knows (by `statusKey`), so the rules' table test covers each one. */
+export function knownStatusKeys (): string[] {
+  return [...STATE_BY_STATUS.keys()]
+}
+
 /** The state a financial/order status text puts an order in (unknown statuses are kept). */
 export function orderStateOf (status: string): OrderState {
-  return STATE_BY_STATUS.get(status.trim().toLowerCase().replace(/^wc-/, '').replace(/[^a-z]+/g, '')) ?? OrderState.Kept
+  return STATE_BY_STATUS.get(statusKey(status)) ?? OrderState.Kept
 }
 
 export function dropReasonOf (state: number, dropPending: boolean): DropReason | null {
