@@ -208,3 +208,21 @@ t.test('catalog only: alternatives are not paired, broad attributes carry no aff
   t.notOk(pairs.includes('ankle+crew'), 'two kinds of socks are alternatives')
   t.notOk(pairs.some(p => p.includes('x')), 'a vendor and tag shared by the whole catalog pair nothing')
 })
+
+t.test('catalog only: a pairing reason states the add-on\'s price as it is (equal or unknown is not "below")', async t => {
+  const products = [
+    product('jar', { title: 'Glass Jar', price: 10, type: 'Jar', tags: ['pantry'] }),
+    product('lid', { title: 'Bamboo Lid', price: 10, type: 'Lid', tags: ['pantry'] }),
+    product('cup', { title: 'Tea Cup', type: 'Cup', tags: ['tea'] }),
+    product('pot', { title: 'Clay Pot', type: 'Pot', tags: ['tea'] }),
+    product('lamp', { title: 'Desk Lamp', price: 50, type: 'Lamp', tags: ['study'] }),
+    product('bulb', { title: 'LED Bulb', price: 40, type: 'Bulb', tags: ['study'] })
+  ]
+  const { bundles } = buildBundleList(catalogResult(products))
+  const reasonOf = (key: string): string => bundles.find(b => b.type === 'FBT' && titles(b) === key)?.reason ?? 'no such pairing'
+  t.notMatch(reasonOf('jar+lid'), /priced below/, 'equal prices: not "priced below"')
+  t.match(reasonOf('jar+lid'), /at the same price\.$/)
+  t.notMatch(reasonOf('cup+pot'), /priced below/, 'no prices: nothing said about price')
+  t.match(reasonOf('cup+pot'), /with (Tea Cup|Clay Pot)\.$/)
+  t.match(reasonOf('bulb+lamp'), /LED Bulb shares .* with Desk Lamp and is priced below it\./, 'a cheaper add-on is still "priced below"')
+})

@@ -52,8 +52,19 @@ function catalogPairOffers (products: readonly Product[], currency: string | nul
       pricing,
       score: pair.score,
       source: 'catalog',
-      reason: `Heuristic pairing from the catalog, not measured on orders: ${addon.title} shares ${pair.shared.join(', ')} with ${anchor.title}${pair.cheaperHalf ? ' and costs at most half as much, an easy add-on' : ' and is priced below it'}.`
+      reason: `Heuristic pairing from the catalog, not measured on orders: ${addon.title} shares ${pair.shared.join(', ')} with ${anchor.title}${priceRelation(anchor, addon, pair.cheaperHalf)}.`
     })
   }
   return out
+}
+
+/**
+ * How the add-on's price compares with the anchor's, as the reason states it. Pairings also join
+ * products of equal price, and unpriced ones (catalog-bundles.ts isAddOn): "priced below it" would be
+ * false for those.
+ */
+function priceRelation (anchor: Product, addon: Product, cheaperHalf: boolean): string {
+  if (cheaperHalf) return ' and costs at most half as much, an easy add-on'
+  if (anchor.price === null || addon.price === null) return ''
+  return addon.price < anchor.price ? ' and is priced below it' : ' at the same price'
 }
