@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util'
 import { isEngineInputError, runEngine } from '../engine/index.js'
 import type { Bundle, EngineOptions, EngineResult } from '../engine/types.js'
 import { formatMoney, moneyUnit, priceToMinor } from '../engine/bundles/money.js'
+import { wholePercent } from '../engine/bundles/describe.js'
 
 const USAGE = 'usage: npm run bundles -- <orders-or-products.csv[.gz]> [--json] [--max-size 2..4] [--min-count N] [--max-bundles N]'
 
@@ -91,7 +92,7 @@ export function toTable (result: EngineResult): string {
   ]
   const rows = result.bundles.map(b => [
     String(b.rank), b.type, b.source, itemsText(b), b.stats ? String(b.stats.count) : '-',
-    b.stats?.lift != null ? b.stats.lift.toFixed(2) : '-', b.stats ? b.stats.confidence.map(c => `${Math.round(c * 100)}%`).join('/') : '-',
+    b.stats?.lift != null ? b.stats.lift.toFixed(2) : '-', b.stats ? b.stats.confidence.map(wholePercent).join('/') : '-',
     b.score.toFixed(2), priceText(b)
   ])
   const header = ['#', 'type', 'source', 'items', 'orders', 'lift', 'confidence', 'score', 'price']

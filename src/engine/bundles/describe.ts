@@ -32,9 +32,24 @@ export function volumeStats (multiUnitOrders: number, productOrders: number, ord
   }
 }
 
+/**
+ * A share as a percentage: whole above 10 %, one decimal below. A share short of all never reads
+ * "100%" (250 of 251 orders is 99.6%, not every order), nor one above none "0%".
+ */
 export function percent (x: number): string {
   const p = x * 100
-  return `${p >= 10 ? Math.round(p) : Math.round(p * 10) / 10}%`
+  const shown = p >= 10 ? Math.round(p) : Math.round(p * 10) / 10
+  if (shown >= 100 && x < 1) return `${Math.floor(p * 10) / 10}%`
+  if (shown <= 0 && x > 0) return '<0.1%'
+  return `${shown}%`
+}
+
+/** A share as a whole percentage for tight columns, with the same guard: never "100%" short of all, nor "0%" above none. */
+export function wholePercent (x: number): string {
+  const shown = Math.round(x * 100)
+  if (shown >= 100 && x < 1) return '>99%'
+  if (shown <= 0 && x > 0) return '<1%'
+  return `${shown}%`
 }
 
 export function times (x: number): string {
