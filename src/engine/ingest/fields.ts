@@ -93,12 +93,20 @@ const DECIMAL_COMMA = /^[+-]?\d+,\d{1,2}$/
 /** Groups of three split by a space, a no-break space (U+00A0, U+202F, U+2009) or a Swiss apostrophe. */
 const SPACE_THOUSANDS = /^[+-]?\d{1,3}([ \u00a0\u2009\u202f'\u2019]\d{3})+([.,]\d+)?$/
 const SPACE_SEPARATORS = /[ \u00a0\u2009\u202f'\u2019]/g
-/** A currency before the number: a sign ("€", "$"), a sign with a country prefix ("US$", "R$", "C$"), or letters (a code, "kr"). */
-const CURRENCY_BEFORE = /^([+-]?)\s*(\p{L}{0,3}\p{Sc}|\p{L}{2,3}\.?)\s*(?=[\d.+-])/u
-/** A currency after the number: a sign ("€") or letters (a code, "kr", "zł"). */
-const CURRENCY_AFTER = /(?<=[\d.])\s*(\p{Sc}|\p{L}{2,3}\.?)$/u
-/** Currencies merchants write as letters: ISO 4217 codes in any case, and local abbreviations. */
-const CURRENCY_WORDS = new Set([...Intl.supportedValuesOf('currency').map(c => c.toLowerCase()), 'kr', 'zł', 'kč', 'ft', 'rs', 'lei', 'rp'])
+/**
+ * A currency before the number: a sign ("€", "$"), a sign with a country prefix ("US$", "R$", "C$"), or
+ * letters (a code, "kr", "R", or a dotted Arabic abbreviation, "د.ك").
+ */
+const CURRENCY_BEFORE = /^([+-]?)\s*(\p{L}\.\p{L}\.?|\p{L}{0,3}\p{Sc}|\p{L}{1,3}\.?)\s*(?=[\d.+-])/u
+/** A currency after the number: a sign ("€") or letters (a code, "kr", "zł", "円", "د.ك"). */
+const CURRENCY_AFTER = /(?<=[\d.])\s*(\p{L}\.\p{L}\.?|\p{Sc}|\p{L}{1,3}\.?)$/u
+/**
+ * Currencies merchants write as letters: ISO 4217 codes in any case, and local abbreviations, among them
+ * the ones written as a single letter (yen 円, yuan 元, won 원, rand R) or as dotted Arabic letters (dinars
+ * and riyals: KWD د.ك, BHD د.ب, AED د.إ, SAR ر.س, QAR ر.ق, OMR ر.ع.). Only these: "3 m" is no price.
+ */
+const CURRENCY_WORDS = new Set([...Intl.supportedValuesOf('currency').map(c => c.toLowerCase()), 'kr', 'zł', 'kč', 'ft', 'rs', 'lei', 'rp',
+  '円', '元', '원', 'r', 'د.ك', 'د.ب', 'د.إ', 'ر.س', 'ر.ق', 'ر.ع'])
 
 /** True when a currency marker is a sign, or letters that name a currency ("USD", "usd", "kr"), not any word ("pcs"). */
 function isCurrency (marker: string): boolean {

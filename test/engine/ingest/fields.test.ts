@@ -52,3 +52,18 @@ t.test('the byte fast path reads every number as the text rules do', async t => 
   const differ = readCells(cells).filter(c => !Object.is(c.value, parseNumberText(c.text)))
   t.same(differ.slice(0, 5), [], `fieldNumber equals parseNumberText on ${cells.length} random cells`)
 })
+
+t.test('currencies written as one letter (円, 元, 원, R) or as dotted Arabic letters (د.ك, ر.س) are ignored like "kr"', async t => {
+  const cases: Array<[string, number]> = [
+    ['1,299円', 1299], ['3,799 円', 3799], ['15元', 15], ['15,000원', 15000], ['R 150.00', 150], ['R150', 150], ['150 R', 150],
+    ['1.500 د.ك', 1.5], ['د.ك 1.500', 1.5], ['10 ر.س', 10], ['12 ر.ع.', 12]
+  ]
+  for (const [text, value] of cases) t.equal(parseNumberText(text), value, `"${text}" reads ${value}`)
+  for (const text of ['3 m', 'x150', 'e12', '12 g']) t.ok(Number.isNaN(parseNumberText(text)), `"${text}" is still not a number`)
+})
+
+t.test('a Japanese order file with prices like "1,299円" is read, not rejected as mostly invalid', async t => {
+  const r = await ingest(sourceOf('order_id,sku,quantity,price,currency\n1,MUG,1,"1,299円",JPY\n1,TEA,2,980円,JPY\n2,MUG,1,"1,299円",JPY\n'))
+  t.same(r.summary.rows_skipped, {}, 'no row skipped as a bad price')
+  t.same(r.products.map(p => [p.key, p.price]), [['MUG', 1299], ['TEA', 980]])
+})
