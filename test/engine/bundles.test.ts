@@ -226,3 +226,12 @@ t.test('catalog only: a pairing reason states the add-on\'s price as it is (equa
   t.match(reasonOf('cup+pot'), /with (Tea Cup|Clay Pot)\.$/)
   t.match(reasonOf('bulb+lamp'), /LED Bulb shares .* with Desk Lamp and is priced below it\./, 'a cheaper add-on is still "priced below"')
 })
+
+t.test('catalog only: a holder, mug or table named after a consumable is not "something customers restock"', async t => {
+  const titlesOf = ['Copper Tea Light Holder', 'Set of 2 Coffee Mugs In Wooden Tray', 'Oak Coffee Table', 'Brass Candle Holder', 'Ceramic Soap Dish',
+    'Lavender Soy Candle', 'Tea Light Candles (Pack of 12)', 'Whole Bean Coffee', 'Filter Papers', 'Green Tea']
+  const { bundles } = buildBundleList(catalogResult(titlesOf.map((title, i) => product(`p${i}`, { title, price: 10 + i }))))
+  const restock = (title: string): boolean => /restock/.test(bundles.find(b => b.type === 'VOLUME' && b.items[0].title === title)?.reason ?? '')
+  for (const title of titlesOf.slice(0, 5)) t.notOk(restock(title), `${title}: not a restock`)
+  for (const title of titlesOf.slice(5)) t.ok(restock(title), `${title}: a restock`)
+})

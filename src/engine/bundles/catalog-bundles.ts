@@ -22,6 +22,12 @@ const SPECIFIC_SHARE = 0.25
 const CANDIDATES_PER_GROUP = 60
 const WEIGHTS = { tag: 0.25, vendor: 0.15, type: 0.15 } as const
 const CONSUMABLE = /\b(sock|socks|candle|candles|coffee|tea|soap|serum|cleanser|cream|toner|sunscreen|refill|refills|filter|filters|paper|papers|pack|snack|snacks|supplement|vitamin|shampoo|conditioner|lotion|wax|food|treat|treats|beverage|drink|consumable)\b/i
+/**
+ * A consumable's word naming a durable thing made for it ("Copper Tea Light Holder", "Coffee Mugs",
+ * "Coffee Table", "Brass Candle Holder", "Soap Dish"): nothing a customer restocks. Removed before the
+ * consumable test.
+ */
+const DURABLE_FOR_CONSUMABLE = /\b(?:tea|coffee|food|snacks?|drinks?|paper|wax|filter|soap|candles?)\s+(?:light\s+)?(?:holders?|mugs?|cups?|tables?|pots?|towels?|bowls?|trays?|grinders?|makers?|machines?|processors?|coasters?|lanterns?|strainers?|spoons?|tins?|jars?|canisters?|kettles?|press(?:es)?|dish(?:es)?|dispensers?|warmers?|racks?|stands?|snuffers?)\b/gi
 
 type Kind = keyof typeof WEIGHTS
 export interface CatalogVolume { item: number, score: number, consumable: boolean }
@@ -31,7 +37,7 @@ export function catalogVolume (products: readonly Product[]): CatalogVolume[] {
   const prices = products.map(p => p.price).filter((x): x is number => x !== null).sort((a, b) => a - b)
   const out: CatalogVolume[] = []
   products.forEach((p, item) => {
-    const consumable = CONSUMABLE.test([p.type ?? '', p.title, ...p.tags].join(' '))
+    const consumable = CONSUMABLE.test([p.type ?? '', p.title, ...p.tags].join(' ').replace(DURABLE_FOR_CONSUMABLE, ' '))
     // Cheaper products are bought in multiples more readily: up to +0.1 for the cheapest.
     const cheapness = p.price === null || prices.length === 0 ? 0 : 1 - rankOf(prices, p.price) / prices.length
     const lowStock = typeof p.inventory === 'number' && p.inventory < LOW_STOCK
