@@ -3,6 +3,7 @@
 // and the page takes ?token= (web/README.md): the URL is the only place a token could reach the log,
 // since headers (Authorization, Cookie) are not serialized at all.
 import type { FastifyRequest } from 'fastify'
+import pino from 'pino'
 
 export const MASK = '[REDACTED]'
 
@@ -36,4 +37,45 @@ function serializeRequest (request: FastifyRequest): Record<string, unknown> {
   }
 }
 
-export const logSerializers = { req: serializeRequest }
+/** What replaces a failed query's bound parameters in a logged error. */
+export const PARAMS_HIDDEN = 'params: [not logged]'
+
+/** The `params` of every drizzle DrizzleQueryError in an error's cause chain. */
+function queryParamsIn (err: unknown): unknown[][] {
+  const found: unknown[][] = []
+  for (let e = err, depth = 0; e !== null && typeof e === 'object' && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+    const params = (e as { params?: unknown }).params
+    if (Array.isArray(params) && typeof (e as { query?: unknown }).query === 'string') found.push(params)
+  }
+  return found
+}
+
+function hideParams (text: string, paramsLists: unknown[][]): string {
+  let out = text
+  for (const params of paramsLists) out = out.split(`params: ${String(params)}`).join(PARAMS_HIDDEN)
+  // An error already flattened to its message ({ message }) keeps no params to match: cut to the end.
+  return out.includes('\nparams: ') && !out.includes(`\n${PARAMS_HIDDEN}`) ? out.replace(/\nparams: [\s\S]*$/, `\n${PARAMS_HIDDEN}`) : out
+}
+
+/**
+ * pino's error serializer without the bound parameters of a failed query. drizzle writes them into
+ * the message of its DrizzleQueryError ("Failed query: …\nparams: …") and keeps them as `params`: an
+ * upload whose chunk insert fails would otherwise log the file itself (a MiB of it, hex-encoded, in
+ * the message, the stack and `params`), customer names and e-mails included. The query text and the
+ * cause (the driver's own error) stay.
+ */
+type SerializedError = Record<string, unknown> & { type: string, message: string, stack: string }
+
+function serializeError (err: Error): SerializedError {
+  const out = pino.stdSerializers.err(err) as unknown
+  if (out === null || typeof out !== 'object') return out as SerializedError
+  const paramsLists = queryParamsIn(err)
+  const record: Record<string, unknown> = { ...(out as Record<string, unknown>) }
+  if (Array.isArray(record.params)) record.params = `[${record.params.length} not logged]`
+  for (const key of ['message', 'stack']) {
+    if (typeof record[key] === 'string') record[key] = hideParams(record[key] as string, paramsLists)
+  }
+  return record as SerializedError
+}
+
+export const logSerializers = { req: serializeRequest, err: serializeError }
