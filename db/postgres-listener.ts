@@ -5,6 +5,9 @@
 import pg from 'pg'
 import type { ListenHandlers } from './database.js'
 
+/** How the LISTEN connection names itself in pg_stat_activity (the pool is `bundle-api`, the engine thread `bundle-api engine`). */
+export const LISTENER_APPLICATION_NAME = 'bundle-api listener'
+
 export const RETRY_FIRST_MS = 250
 const RETRY_MAX_MS = 10_000
 
@@ -31,7 +34,7 @@ export async function listenOnPostgres (connectionString: string, channel: strin
 
   async function connect (): Promise<void> {
     // keepAlive: a peer that vanished without closing the socket is noticed in seconds, not hours.
-    const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000, keepAlive: true, keepAliveInitialDelayMillis: 5000 })
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000, keepAlive: true, keepAliveInitialDelayMillis: 5000, fallback_application_name: LISTENER_APPLICATION_NAME })
     current = client
     client.on('notification', (message) => {
       if (message.channel === channel) handlers.onNotification(message.payload ?? '')
