@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import multipart from '@fastify/multipart'
 import { Type, type Static } from '@sinclair/typebox'
 import { startQuickInstall } from '../services/start-quick-install.js'
+import { shopAdmission } from '../services/shop-admission.js'
 import { UPLOAD_ROUTE } from '../services/upload-route.js'
 import { statusShape } from '../services/install-state.js'
 import { ConflictReply, QuickInstallStarted, QuickInstallStatus, errorReply } from './schemas.js'
@@ -19,6 +20,7 @@ const TooManyUploads = {
 export default async function quickInstallRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const config = app.config
+  const admission = shopAdmission()
 
   await app.register(multipart, {
     // Busboy stops at the limit and the route answers 413; parts/fields bounds keep hostile bodies small.
@@ -43,7 +45,7 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
     }
   }, async (request, reply) => {
     const started = await app.uploadsInFlight.run(request, reply, async (signal) =>
-      await startQuickInstall({ db: app.db, queue: app.queue, config, log: request.log, signal }, request, request.shop))
+      await startQuickInstall({ db: app.db, queue: app.queue, config, log: request.log, signal, admission }, request, request.shop))
     // Read-your-writes on this instance without waiting for the announcement (others get it at commit).
     app.latestUploads.invalidate(request.shop)
     return {

@@ -14,6 +14,7 @@ import { claimStagedChunks, deleteChunks } from '../repositories/upload-chunks.j
 import { alreadyProcessing, assertCanStart, cooldownStart } from './install-state.js'
 import { stageUpload, type StagedUpload } from './stage-upload.js'
 import { clientAborted } from './client-aborted.js'
+import type { ShopAdmission } from './shop-admission.js'
 
 export interface StartDeps {
   db: Database
@@ -23,6 +24,8 @@ export interface StartDeps {
   now?: () => Date
   /** Aborts (with the error to answer) when the instance stops receiving uploads to shut down. */
   signal?: AbortSignal
+  /** One upload transaction per shop at a time on this instance (src/services/shop-admission.ts). */
+  admission?: ShopAdmission
 }
 
 export interface Started { jobId: string, isRetry: boolean }
@@ -94,7 +97,13 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
     const gzipped = file.gzipped
     log.info({ event: 'csv_validated', row_count: file.rows, format: file.inspection.format, bytes: file.bytes, gzipped }, `CSV validated: ${file.rows} rows`)
 
-    const { isRetry } = await db.transaction(async (tx) => {
+    // One transaction per shop at a time here: the others of a burst wait in memory, not on a pooled
+    // connection; each waits on the shop's lock for what is left of its DATABASE_LOCK_TIMEOUT_SECONDS.
+    const lockWaitMs = config.DATABASE_LOCK_TIMEOUT_SECONDS * 1000
+    const admitted = async <T>(fn: (msLeft: number) => Promise<T>): Promise<T> =>
+      deps.admission === undefined ? await fn(lockWaitMs) : await deps.admission.run(shop, lockWaitMs, fn)
+    const { isRetry } = await admitted(async (lockMsLeft) => await db.transaction(async (tx) => {
+      if (lockMsLeft < lockWaitMs) await tx.executeSql("select set_config('lock_timeout', $1, true)", [`${lockMsLeft}ms`])
       await lockShop(tx.orm, shop)
       // Taken under the lock, from the database's clock: an upload of this shop accepted while this
       // transaction waited (for a connection, for the lock) is older than this one, whatever the
@@ -132,7 +141,7 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
       log.info({ event: 'upload_created' }, 'quick install upload created')
       await queue.sendQuickInstall(tx, { upload_id: uploadId, shop_id: shop })
       return verdict
-    })
+    }))
     log.info({ event: 'processing_triggered', is_retry: isRetry }, 'quick install processing triggered')
     queue.wakeLocalWorkers()
     return { jobId: uploadId, isRetry }
