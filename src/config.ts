@@ -81,7 +81,7 @@ export const ConfigSchema = Type.Object({
   // Operations (plugins/security.ts, plugins/metrics.ts, src/auth/google-oidc.ts, src/notifications).
   /** Comma-separated browser origins allowed to call the API (CORS); empty: same-origin only. */
   CORS_ORIGINS: Type.Optional(Type.String()),
-  /** Uploads one shop may start per window, per instance (@fastify/rate-limit). */
+  /** Uploads one shop may start per window (@fastify/rate-limit, counted in the database's upload_rate_limits: one budget across every instance). */
   UPLOAD_RATE_LIMIT_MAX: Int(1, 60, 1_000_000),
   UPLOAD_RATE_LIMIT_WINDOW_SECONDS: Int(1, 60, 86_400),
   /** Cloud Scheduler's OIDC token on the cron route: the audience it was given, and its service account. */
