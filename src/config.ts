@@ -113,6 +113,8 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError'
 }
 
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/
+
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, '1': true, yes: true, on: true, false: false, '0': false, no: false, off: false }
 
 /** Validates a configuration from environment-style strings (or typed values); throws ConfigError naming the variable. */
@@ -127,8 +129,9 @@ export function loadConfig (source: Record<string, unknown>): Config {
       value = word
     }
     if (typeof value === 'string' && ['integer', 'number'].includes((schema as { type?: string }).type ?? '')) {
-      const n = Number(value.trim())
-      if (value.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`Invalid configuration: ${key} must be a number (got ${JSON.stringify(value)})`)
+      // Decimal only: Number() would also read "0x50" as 80, "0b1" as 1 and "1e3" as 1000.
+      const n = DECIMAL.test(value.trim()) ? Number(value.trim()) : NaN
+      if (!Number.isFinite(n)) throw new ConfigError(`Invalid configuration: ${key} must be a number (got ${JSON.stringify(value)})`)
       value = n
     }
     raw[key] = value
