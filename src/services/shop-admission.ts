@@ -11,9 +11,9 @@ export interface ShopAdmission {
   /**
    * Runs `fn` once no other upload transaction of `shop` runs on this instance, passing the
    * milliseconds left of `waitMs` (the lock wait still allowed); throws DatabaseBusyError when
-   * `waitMs` passes first.
+   * `waitMs` passes first, or `signal`'s reason when it aborts first (a shutdown interrupting uploads).
    */
-  run: <T>(shop: string, waitMs: number, fn: (msLeft: number) => Promise<T>) => Promise<T>
+  run: <T>(shop: string, waitMs: number, fn: (msLeft: number) => Promise<T>, signal?: AbortSignal) => Promise<T>
   /** Shops with an upload transaction running or waiting here (tests). */
   size: () => number
 }
@@ -21,7 +21,7 @@ export interface ShopAdmission {
 export function shopAdmission (): ShopAdmission {
   const tails = new Map<string, Promise<void>>()
   return {
-    async run (shop, waitMs, fn) {
+    async run (shop, waitMs, fn, signal) {
       const deadline = Date.now() + waitMs
       const previous = tails.get(shop) ?? Promise.resolve()
       let release = (): void => {}
@@ -32,11 +32,13 @@ export function shopAdmission (): ShopAdmission {
       void tail.then(() => { if (tails.get(shop) === tail) tails.delete(shop) })
       try {
         const timer = new AbortController()
+        const stop = signal === undefined ? timer.signal : AbortSignal.any([timer.signal, signal])
         const admitted = await Promise.race([
           previous.then(() => true),
-          sleep(Math.max(0, deadline - Date.now()), false, { signal: timer.signal }).catch(() => false)
+          sleep(Math.max(0, deadline - Date.now()), false, { signal: stop }).catch(() => false)
         ])
         timer.abort()
+        signal?.throwIfAborted()
         const msLeft = deadline - Date.now()
         if (!admitted || msLeft < 1) throw new DatabaseBusyError()
         return await fn(msLeft)

@@ -101,7 +101,7 @@ export async function startQuickInstall (deps: StartDeps, request: FastifyReques
     // connection; each waits on the shop's lock for what is left of its DATABASE_LOCK_TIMEOUT_SECONDS.
     const lockWaitMs = config.DATABASE_LOCK_TIMEOUT_SECONDS * 1000
     const admitted = async <T>(fn: (msLeft: number) => Promise<T>): Promise<T> =>
-      deps.admission === undefined ? await fn(lockWaitMs) : await deps.admission.run(shop, lockWaitMs, fn)
+      deps.admission === undefined ? await fn(lockWaitMs) : await deps.admission.run(shop, lockWaitMs, fn, deps.signal)
     const { isRetry } = await admitted(async (lockMsLeft) => await db.transaction(async (tx) => {
       if (lockMsLeft < lockWaitMs) await tx.executeSql("select set_config('lock_timeout', $1, true)", [`${lockMsLeft}ms`])
       await lockShop(tx.orm, shop)
