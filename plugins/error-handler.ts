@@ -1,6 +1,8 @@
 // The one error handler: 4xx answer `{detail: ...}` (the message, or the structured detail of a 409),
 // an unreachable database answers 503 with a clear message, anything else a generic 500. A 5xx never
 // carries a stack or an internal message.
+import http from 'node:http'
+import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isDatabaseBusy, isDatabaseUnavailable } from '../db/unavailable.js'
@@ -36,6 +38,36 @@ function frameworkErrorDetail (error: FastifyError): string {
   if (error.code === 'FST_ERR_BAD_URL') return `Invalid URL: ${error.message}. Percent-encode special characters (a % starts an escape such as %25).`
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return 'Invalid URL: a path parameter (such as a job id) is too long.'
   return `Invalid URL: ${error.message}.`
+}
+
+/**
+ * The answer to a request Node's HTTP parser refuses before Fastify sees it (headers over Node's size
+ * limit, a malformed request line or header, a headers timeout): Fastify's default writes its own
+ * `{"error","message":"Client Error","statusCode"}`, which neither has this API's `{detail}` shape nor
+ * says what was wrong. Bound to the Fastify instance (`this`), like Fastify's own handler.
+ */
+export function answerClientError (this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has nobody to answer (https://nodejs.org/api/http.html#event-clienterror).
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, detail] = clientErrorAnswer(error)
+  this.log.debug({ err: { message: error.message, code: error.code } }, 'malformed request refused before routing')
+  if (socket.writable) {
+    const body = JSON.stringify({ detail })
+    socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy(error)
+}
+
+export function clientErrorAnswer (error: Error & { code?: string }): [number, string] {
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return [431, `Request headers too large: together they exceed the server's limit of ${Math.floor(http.maxHeaderSize / 1024)} KiB. Send fewer or shorter headers (cookies and tokens are far smaller than that).`]
+  }
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return [408, 'Request timeout: the request line and headers did not arrive in time. Send them at once, then the body.']
+  }
+  // Node's parser errors read "Parse Error: Invalid header value char" and the like: safe to pass on.
+  const reason = /^Parse Error: /.test(error.message) ? error.message.slice('Parse Error: '.length) : 'the request could not be parsed'
+  return [400, `Bad request: malformed HTTP (${reason}). Send a valid HTTP/1.1 request: a request line, "Name: value" header lines, and a body that matches its Content-Length or chunked encoding.`]
 }
 
 export default fp(async function errorHandlerPlugin (app: FastifyInstance) {

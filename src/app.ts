@@ -13,7 +13,7 @@ import workersPlugin from '../plugins/workers.js'
 import uploadsInFlightPlugin from '../plugins/uploads-in-flight.js'
 import authPlugin from '../plugins/auth.js'
 import docsPlugin from '../plugins/docs.js'
-import errorHandlerPlugin, { answerFrameworkError } from '../plugins/error-handler.js'
+import errorHandlerPlugin, { answerClientError, answerFrameworkError } from '../plugins/error-handler.js'
 import metricsPlugin from '../plugins/metrics.js'
 import securityPlugin from '../plugins/security.js'
 import notificationsPlugin from './notifications/plugin.js'
@@ -68,6 +68,8 @@ export function serverOptions (config: Config): FastifyServerOptions {
     trustProxy: trustProxyOption(config),
     return503OnClosing: true,
     frameworkErrors: answerFrameworkError,
+    // A request Node's parser refuses (headers too large, malformed): the same `{detail}` shape.
+    clientErrorHandler: answerClientError,
     // find-my-way refuses a path parameter over 100 characters with a 414 before routing, so before
     // authentication and before the route could answer "Job not found". No route here has a regex
     // parameter (what the limit guards), so parameters may be as long as any URL Node accepts.
