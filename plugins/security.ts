@@ -48,9 +48,11 @@ export const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null
 }
 
+/** The header helmet writes for these directives; null disables a directive, as in helmet. */
 function cspHeader (directives: Record<string, string[] | null>): string {
   return Object.entries(directives)
-    .map(([name, values]) => [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), ...(values ?? [])].join(' '))
+    .filter((entry): entry is [string, string[]] => entry[1] !== null)
+    .map(([name, values]) => [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), ...values].join(' '))
     .join(';')
 }
 
