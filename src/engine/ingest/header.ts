@@ -98,7 +98,7 @@ export function analyzeHeader (bytes: Uint8Array, complete: boolean): HeaderAnal
     line = decodeLine(bytes, lineStart, lineEnd, complete)
   }
   const headerEnd = lineEnd === -1 ? bytes.length : lineEnd + 1
-  if (line.trim() === '') throw new EngineInputError('EMPTY_FILE', 'The file is empty: it has no header row and no data.')
+  if (line.trim() === '') throw emptyFile()
 
   const candidates = forced !== null
     ? [forced]
@@ -184,4 +184,11 @@ export function blankHeader (): EngineInputError {
     'The header row has no column names: every cell of the first row is blank. ' +
     `The first row must name the columns. Each format needs — ${formatNeeds()}.`,
     { found: [], expected: EXPECTED_COLUMNS })
+}
+
+/** What to send instead of an empty file: an export with rows under its header. */
+export const EXPORT_AGAIN = 'Export the orders (or the product catalog) again as CSV, with its header row and at least one order or product under it, and upload that file.'
+
+export function emptyFile (): EngineInputError {
+  return new EngineInputError('EMPTY_FILE', `The file is empty: it has no header row and no data. ${EXPORT_AGAIN}`)
 }

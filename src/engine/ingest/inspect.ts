@@ -2,7 +2,7 @@
 // once (binary, empty, unknown columns) instead of after a queued job.
 import { EngineInputError } from '../errors.js'
 import type { HeaderInspection } from '../types.js'
-import { analyzeHeader, blankHeader, type HeaderAnalysis } from './header.js'
+import { analyzeHeader, blankHeader, emptyFile, EXPORT_AGAIN, type HeaderAnalysis } from './header.js'
 import { HEAD_BYTES } from './limits.js'
 import { assertLooksLikeText, bomLength } from './sniff.js'
 
@@ -16,7 +16,7 @@ function onlyBlank (bytes: Uint8Array, from: number): boolean {
 }
 
 export function noDataRows (): EngineInputError {
-  return new EngineInputError('EMPTY_FILE', 'The file has a header row but no data rows under it.')
+  return new EngineInputError('EMPTY_FILE', `The file has a header row but no data rows under it. ${EXPORT_AGAIN}`)
 }
 
 /**
@@ -28,7 +28,7 @@ export function analyzeHead (head: Uint8Array, complete = head.length < HEAD_BYT
   if (onlyBlank(head, 0)) {
     // Delimiters with nothing between them are a header row without names, not an empty file.
     if (head.includes(0x2c) || head.includes(0x3b)) throw blankHeader()
-    throw new EngineInputError('EMPTY_FILE', 'The file is empty: it has no header row and no data.')
+    throw emptyFile()
   }
   assertLooksLikeText(head)
   const bom = bomLength(head)
