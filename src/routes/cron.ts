@@ -25,8 +25,18 @@ export default async function cronRoutes (fastify: FastifyInstance): Promise<voi
     if (!verdict.ok) request.log.warn({ reason: verdict.reason }, 'cron call with a rejected OIDC token')
     return verdict.ok
   }
+  const authorize = async (request: FastifyRequest): Promise<void> => {
+    if (!bearerMatches(request, app.config.CRON_SECRET) && !(await oidcMatches(request))) {
+      throw new UnauthorizedError(app.config.CRON_SECRET === undefined && verifyOidc === null
+        ? 'the cron endpoint is disabled: no CRON_SECRET is configured (and no CRON_OIDC_AUDIENCE)'
+        : `send Authorization: Bearer <${[app.config.CRON_SECRET !== undefined ? 'CRON_SECRET' : '', verifyOidc !== null ? 'Google OIDC token' : ''].filter(Boolean).join(' or ')}>`)
+    }
+  }
   app.post('/api/bundles/cron/cleanup-stuck-jobs', {
     config: { auth: false },
+    // Before the body is read: a caller without the secret is answered at once, and cannot hold a
+    // connection open by sending a body it never finishes (nothing times out a slow body).
+    onRequest: authorize,
     schema: {
       tags: ['operations'],
       summary: 'Mark uploads whose attempt has run longer than PROCESSING_TIMEOUT_MINUTES (or never started within 24 hours) as FAILED',
@@ -38,11 +48,6 @@ export default async function cronRoutes (fastify: FastifyInstance): Promise<voi
       }
     }
   }, async (request) => {
-    if (!bearerMatches(request, app.config.CRON_SECRET) && !(await oidcMatches(request))) {
-      throw new UnauthorizedError(app.config.CRON_SECRET === undefined && verifyOidc === null
-        ? 'the cron endpoint is disabled: no CRON_SECRET is configured (and no CRON_OIDC_AUDIENCE)'
-        : `send Authorization: Bearer <${[app.config.CRON_SECRET !== undefined ? 'CRON_SECRET' : '', verifyOidc !== null ? 'Google OIDC token' : ''].filter(Boolean).join(' or ')}>`)
-    }
     const cleaned = await sweepStuckJobs(app.db, new Date(), app.config.PROCESSING_TIMEOUT_MINUTES, terminalHooks(app).onSwept)
     request.log.info({ event: 'sweep', cleaned, trigger: 'cron_endpoint' }, `Marked ${cleaned} stuck jobs as FAILED`)
     return { cleaned, message: `Marked ${cleaned} stuck jobs as FAILED` }
