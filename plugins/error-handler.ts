@@ -118,4 +118,11 @@ export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
   app.setNotFoundHandler(async function notFound (request, reply) {
     return await reply.code(404).send({ detail: new RouteNotFoundError(request.method, request.url.split('?')[0]).message })
   })
+  // An unknown route is answered before its body is read (after every onRequest hook, so with the
+  // security headers): otherwise a caller could hold a connection open for ever by sending a body
+  // to nowhere slowly, since nothing times out a slow body. The unread rest is discarded
+  // (plugins/security.ts), within 30 s.
+  app.addHook('preParsing', async (request) => {
+    if (request.is404) throw new RouteNotFoundError(request.method, request.url.split('?')[0])
+  })
 }, { name: 'error-handler', dependencies: ['config'], fastify: '5.x' })

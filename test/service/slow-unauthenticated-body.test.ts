@@ -32,3 +32,18 @@ t.test('the cron route refuses a caller without the secret before reading its bo
   const wrong = await app.inject({ method: 'POST', url: '/api/bundles/cron/cleanup-stuck-jobs', headers: { authorization: 'Bearer wrong' }, payload: { any: 'body' } })
   t.same([wrong.statusCode, wrong.json()], [401, { detail: 'Unauthorized: send Authorization: Bearer <CRON_SECRET>' }], 'a wrong secret is still a 401 in {detail}')
 })
+
+t.test('an unknown route is answered 404 before its body is read, with the security headers', async (t) => {
+  const { app } = await startTestApp(t, {}, { workers: false })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  for (const [method, path] of [['POST', '/nope'], ['PUT', '/api/bundles/quick-install'], ['DELETE', '/healthz']]) {
+    const answer = await answerToUnfinishedBody(port, method, path, 3000)
+    t.match(answer, /^HTTP\/1\.1 404 /, `${method} ${path}: answered 404 while the body is unfinished (got: ${JSON.stringify(answer?.split('\r\n')[0] ?? null)})`)
+    t.match(answer, /content-security-policy: default-src 'self'/i, `${method} ${path}: with the security headers`)
+  }
+  const plain = await app.inject({ method: 'POST', url: '/nope?x=1', payload: { a: 1 } })
+  t.same([plain.statusCode, plain.json()], [404, { detail: 'Not found: POST /nope' }], 'the same {detail} as before')
+  const get = await app.inject({ method: 'GET', url: '/nope' })
+  t.same([get.statusCode, get.json()], [404, { detail: 'Not found: GET /nope' }])
+})
