@@ -4,7 +4,7 @@
 // the scanner keeps its state and only the unfinished record is carried into the next chunk.
 import { EngineInputError } from '../errors.js'
 import { MAX_COLUMNS, MAX_FIELD_BYTES, MAX_RECORD_BYTES, SLICE_BYTES } from './limits.js'
-import { assertUtf8 } from './sniff.js'
+import { assertText } from './sniff.js'
 
 const QUOTE = 0x22
 const LF = 0x0a
@@ -72,7 +72,7 @@ export class CsvScanner {
         `A quoted field that starts in record ${this.recordNumber + 1} is never closed: the file ends inside quotes. ` +
         'Check for a stray double quote (") in that row.')
     }
-    if (this.validateUtf8) assertUtf8(this.buf.subarray(this.recStart, this.len))
+    if (this.validateUtf8) assertText(this.buf.subarray(this.recStart, this.len))
     if (this.len > this.recStart) {
       if (!this.skipping) this.endField(this.len, true)
       this.emit(this.len)
@@ -101,7 +101,7 @@ export class CsvScanner {
     }
     this.nextQuote = -1
     this.scan()
-    if (this.validateUtf8) assertUtf8(this.buf.subarray(0, this.recStart))
+    if (this.validateUtf8) assertText(this.buf.subarray(0, this.recStart))
     if (!this.skipping && this.len - this.fieldStart > MAX_FIELD_BYTES) this.tooLong('field', this.len - this.fieldStart, MAX_FIELD_BYTES)
     if (this.len - this.recStart > MAX_RECORD_BYTES) this.tooLong('record', this.len - this.recStart, MAX_RECORD_BYTES)
     this.retainTail()

@@ -115,3 +115,12 @@ t.test('10 MB of commas is a header without column names, not an empty file', as
   t.match(r.message, /header row has no column names/)
   t.ok(commas.pulled() < 4 << 20, `stops at the header, not the whole file (pulled ${commas.pulled()} bytes)`)
 })
+
+t.test('a NUL byte past the first 64 KiB fails as not text, like one in the head (Postgres cannot store it)', async t => {
+  const rows = Array.from({ length: 8000 }, (_, i) => `${i},Product ${i % 7}\n`).join('')
+  const r = await failure(sourceOf(`order_id,product\n${rows}8001,Mug\u0000X\n8002,Tea\n`))
+  t.equal(r.code, 'NOT_TEXT', `fails as NOT_TEXT (got ${r.code})`)
+  t.ok(rows.length > 64 * 1024, 'the NUL is past the 64 KiB head')
+  t.match(r.message, /NUL bytes/)
+  t.match(r.message, /save it as "CSV UTF-8/, 'says what to send instead')
+})
