@@ -33,11 +33,12 @@ export const UploadInterruptedError = createError('BUNDLES_UPLOAD_INTERRUPTED', 
 export const AlreadyProcessingError = createError('BUNDLES_ALREADY_PROCESSING', 'Quick install is already processing for this shop', 409)
 export const AlreadyCompletedError = createError('BUNDLES_ALREADY_COMPLETED', 'Quick install already completed for this shop', 409)
 
-export const JobNotFoundError = createError('BUNDLES_JOB_NOT_FOUND', 'Job not found', 404)
-export const NoBundlesError = createError('BUNDLES_NOT_FOUND', 'No completed quick install for this shop yet', 404)
+export const JOB_NOT_FOUND = 'Job not found: this shop has no install with that id. Use the job_id that POST /api/bundles/quick-install answered (GET /api/bundles/quick-install/status names the latest).'
+export const JobNotFoundError = createError('BUNDLES_JOB_NOT_FOUND', JOB_NOT_FOUND, 404)
+export const NoBundlesError = createError('BUNDLES_NOT_FOUND', 'No completed quick install for this shop yet: upload an export with POST /api/bundles/quick-install, then read the bundles once GET /api/bundles/quick-install/status says COMPLETED.', 404)
 /** `?job_id=` names an install of the shop that has no bundles (yet): the argument says which and why. */
 export const InstallNotCompletedError = createError<[string]>('BUNDLES_INSTALL_NOT_COMPLETED', '%s', 404)
-export const RouteNotFoundError = createError<[string, string]>('BUNDLES_ROUTE_NOT_FOUND', 'Not found: %s %s', 404)
+export const RouteNotFoundError = createError<[string, string]>('BUNDLES_ROUTE_NOT_FOUND', 'Not found: %s %s is not a route of this service. The routes are listed at /docs.', 404)
 export const UnauthorizedError = createError<[string]>('BUNDLES_UNAUTHORIZED', 'Unauthorized: %s', 401)
 export const DatabaseUnavailableError = createError('BUNDLES_DATABASE_UNAVAILABLE', 'The database is unavailable right now. Please try again in a moment.', 503)
 /** A lock wait or a statement ran into the database session limits (DATABASE_LOCK_TIMEOUT_SECONDS, ...). */

@@ -4,6 +4,7 @@ import { parseString } from 'fast-csv'
 import { startTestApp } from '../helpers/app.js'
 import { upload, waitForJob } from '../helpers/http.js'
 import { readShop } from '../helpers/fixtures.js'
+import { JOB_NOT_FOUND } from '../../src/errors.js'
 
 const { app } = await startTestApp(t)
 const h = { 'x-shop-domain': 'bundles.myshopify.com' }
@@ -78,9 +79,9 @@ t.test('a URL the router cannot decode answers 400 in the API\'s shape', async (
 
 t.test('an over-long job id answers like any unknown job; only a broken escape gets the percent-encoding advice', async (t) => {
   const long = await app.inject({ url: `/api/bundles/status/${'a'.repeat(150)}`, headers: h })
-  t.same([long.statusCode, long.json()], [404, { detail: 'Job not found' }], 'a 150-character id is an unknown job, not a 414')
+  t.same([long.statusCode, long.json()], [404, { detail: JOB_NOT_FOUND }], 'a 150-character id is an unknown job, not a 414')
   const huge = await app.inject({ url: `/api/bundles/status/${'a'.repeat(20_000)}`, headers: h })
-  t.same([huge.statusCode, huge.json()], [404, { detail: 'Job not found' }], 'so is an id as long as a URL Node accepts')
+  t.same([huge.statusCode, huge.json()], [404, { detail: JOB_NOT_FOUND }], 'so is an id as long as a URL Node accepts')
   // Past what any client can send through Node's parsers the router still refuses before routing.
   const absurd = await app.inject({ url: `/api/bundles/status/${'a'.repeat(70_000)}`, headers: h })
   t.same([absurd.statusCode, absurd.json()], [414, { detail: 'Invalid URL: a path parameter (such as a job id) is too long.' }], 'beyond that, a 414 that says what is too long')

@@ -7,6 +7,7 @@ import { startTestApp } from '../helpers/app.js'
 import { TINY_CATALOG, upload, waitFor, waitForJob } from '../helpers/http.js'
 import { readShop } from '../helpers/fixtures.js'
 import { runEngineInWorker } from '../../src/engine/run-in-worker.js'
+import { JOB_NOT_FOUND } from '../../src/errors.js'
 
 // These tests rewrite rows with SQL and read the status at once: status is read from the database
 // (the in-memory status cache and its change announcements are tested in latest-uploads.test.ts).
@@ -241,7 +242,7 @@ t.test('another shop\'s job answers 404 exactly like an unknown id', async (t) =
   t.same([theirs.statusCode, theirs.json()], [unknown.statusCode, unknown.json()], 'same answer as an unknown id')
   t.same([garbage.statusCode, garbage.json()], [unknown.statusCode, unknown.json()], 'same answer for a malformed id')
   const bundles = await app.inject({ url: `/api/bundles?job_id=${jobId}`, headers: shop('intruder') })
-  t.same([bundles.statusCode, bundles.json()], [404, { detail: 'Job not found' }], 'bundles of another shop\'s job are not found either')
+  t.same([bundles.statusCode, bundles.json()], [404, { detail: JOB_NOT_FOUND }], 'bundles of another shop\'s job are not found either')
   const csv = await app.inject({ url: `/api/bundles/export.csv?job_id=${jobId}`, headers: shop('intruder') })
   t.equal(csv.statusCode, 404)
 })

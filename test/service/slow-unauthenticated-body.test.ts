@@ -43,7 +43,7 @@ t.test('an unknown route is answered 404 before its body is read, with the secur
     t.match(answer, /content-security-policy: default-src 'self'/i, `${method} ${path}: with the security headers`)
   }
   const plain = await app.inject({ method: 'POST', url: '/nope?x=1', payload: { a: 1 } })
-  t.same([plain.statusCode, plain.json()], [404, { detail: 'Not found: POST /nope' }], 'the same {detail} as before')
+  t.same([plain.statusCode, plain.json()], [404, { detail: 'Not found: POST /nope is not a route of this service. The routes are listed at /docs.' }], 'the same {detail} as before')
   const get = await app.inject({ method: 'GET', url: '/nope' })
-  t.same([get.statusCode, get.json()], [404, { detail: 'Not found: GET /nope' }])
+  t.same([get.statusCode, get.json()], [404, { detail: 'Not found: GET /nope is not a route of this service. The routes are listed at /docs.' }])
 })
