@@ -44,17 +44,22 @@ function describeJoseError (err: unknown): string {
   return 'session token is malformed'
 }
 
+/** What every refused session token is told to send instead. */
+export const SEND_CURRENT_TOKEN = 'Send a current Shopify session token of this app (App Bridge\'s shopify.idToken(); each is valid for one minute) as Authorization: Bearer <token>.'
+
+const refused = (reason: string): Error => new UnauthorizedError(`${reason}. ${SEND_CURRENT_TOKEN}`)
+
 export async function shopFromSessionToken (token: string, secret: Uint8Array, apiKey: string): Promise<string> {
   let payload
   try {
     ({ payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], audience: apiKey, requiredClaims: ['exp', 'iss', 'dest'], clockTolerance: 5 }))
   } catch (err) {
-    throw new UnauthorizedError(describeJoseError(err))
+    throw refused(describeJoseError(err))
   }
   const dest = hostOf(payload.dest)
   const iss = hostOf(payload.iss)
-  if (dest === null || !SHOP_HOST.test(dest)) throw new UnauthorizedError('session token is not for a *.myshopify.com shop')
-  if (iss !== dest) throw new UnauthorizedError('session token issuer and destination shops differ')
+  if (dest === null || !SHOP_HOST.test(dest)) throw refused('session token is not for a *.myshopify.com shop')
+  if (iss !== dest) throw refused('session token issuer and destination shops differ')
   return dest
 }
 
