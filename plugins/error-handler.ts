@@ -7,8 +7,8 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isDatabaseBusy, isDatabaseUnavailable } from '../db/unavailable.js'
 import { clientAborted } from '../src/services/client-aborted.js'
-import { DatabaseBusyError, DatabaseUnavailableError, InvalidFileError, NOT_MULTIPART, RequestAbortedError, RouteNotFoundError, SingleFileRequiredError, UploadInterruptedError, UploadTooLargeError } from '../src/errors.js'
-import { isUploadRequest } from '../src/services/upload-route.js'
+import { DatabaseBusyError, DatabaseUnavailableError, InvalidFileError, NOT_MULTIPART, RequestAbortedError, RouteNotFoundError, SingleFileRequiredError, TooManyPartsError, UploadInterruptedError, UploadTooLargeError } from '../src/errors.js'
+import { isUploadRequest, MAX_FORM_FIELDS, MAX_FORM_PARTS } from '../src/services/upload-route.js'
 import { validationError } from '../src/services/validation-message.js'
 
 const INTERNAL_ERROR = 'Internal server error. The failure was logged; please try again.'
@@ -87,8 +87,11 @@ export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
       // A body that is not multipart (a raw text/csv, JSON, a form) cannot carry the file. Elsewhere
       // these errors keep Fastify's own 413/415 and words: they are about the request, not a file.
       error = new InvalidFileError(NOT_MULTIPART)
-    } else if (error.code === 'FST_FILES_LIMIT' || error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT') {
+    } else if (error.code === 'FST_FILES_LIMIT') {
       error = new SingleFileRequiredError()
+    } else if (error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT') {
+      // One file and too many other fields: "send exactly one file" would be wrong.
+      error = new TooManyPartsError(MAX_FORM_FIELDS, MAX_FORM_PARTS)
     } else if (error.code === 'FST_PROTO_VIOLATION' || /Unexpected end of (form|multipart data)|Multipart: Boundary not found|Malformed part header/i.test(error.message)) {
       // Busboy's words: a body cut off before its closing boundary, or not split by the boundary its
       // Content-Type announces.

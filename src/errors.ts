@@ -6,6 +6,8 @@ import createError from '@fastify/error'
 export const InvalidFileError = createError<[string]>('BUNDLES_INVALID_FILE', 'Invalid file: CSV file required: %s', 400)
 export const NOT_MULTIPART = 'send it as multipart/form-data, in the field "file".'
 export const SingleFileRequiredError = createError('BUNDLES_SINGLE_FILE', 'Invalid file: send exactly one CSV file, in the multipart field "file"', 400)
+/** The form has more fields or parts than the upload reads (busboy's limits): the arguments are those limits. */
+export const TooManyPartsError = createError<[number, number]>('BUNDLES_TOO_MANY_PARTS', 'Invalid file: the form has too many fields (at most %s text fields, %s parts in all). Send one CSV file in the multipart field "file", with few or no other fields.', 400)
 /** The file was read but cannot be used: the message (from the engine) says what was wrong and what was expected. */
 export const UnreadableFileError = createError<[string]>('BUNDLES_UNREADABLE_FILE', '%s', 400)
 export const UploadTooLargeError = createError<[number]>('BUNDLES_UPLOAD_TOO_LARGE', 'File too large: the limit is %s MB. Compress the export (.csv.gz) or split it.', 413)

@@ -5,7 +5,7 @@ import multipart from '@fastify/multipart'
 import { Type, type Static } from '@sinclair/typebox'
 import { startQuickInstall } from '../services/start-quick-install.js'
 import { shopAdmission } from '../services/shop-admission.js'
-import { UPLOAD_ROUTE } from '../services/upload-route.js'
+import { MAX_FORM_FIELDS, MAX_FORM_PARTS, UPLOAD_ROUTE } from '../services/upload-route.js'
 import { statusShape } from '../services/install-state.js'
 import { ConflictReply, QuickInstallStarted, QuickInstallStatus, errorReply } from './schemas.js'
 
@@ -24,7 +24,7 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
 
   await app.register(multipart, {
     // Busboy stops at the limit and the route answers 413; parts/fields bounds keep hostile bodies small.
-    limits: { fileSize: Math.floor(config.MAX_UPLOAD_MB * MB), files: 2, fields: 10, parts: 12, fieldSize: 64 * 1024, headerPairs: 100 }
+    limits: { fileSize: Math.floor(config.MAX_UPLOAD_MB * MB), files: 2, fields: MAX_FORM_FIELDS, parts: MAX_FORM_PARTS, fieldSize: 64 * 1024, headerPairs: 100 }
   })
 
   app.post(UPLOAD_ROUTE.url, {
