@@ -12,7 +12,7 @@ import {
 import { backoffDelay, createPoller, type Poller } from './poller.js'
 import { renderBundles, renderSummary } from './render.js'
 import { canRunAgain, stateOf } from './status.js'
-import { announce, setAlert, showSections, ui } from './ui.js'
+import { announce, disableWhileBusy, setAlert, showSections, ui } from './ui.js'
 
 const STATUS_URL = '/api/bundles/quick-install/status'
 const POLL_MS = 2000
@@ -242,7 +242,7 @@ function bundlesUrl (jobId: string | null): string {
 
 /** A button, not a link: the export needs the session's headers, which a link opened any other way would lack. */
 async function downloadCsv (): Promise<void> {
-  ui.exportButton.disabled = true
+  const done = disableWhileBusy(ui.exportButton)
   announce('Preparing the CSV download…')
   try {
     await downloadExport(session, completedJob)
@@ -253,7 +253,7 @@ async function downloadCsv (): Promise<void> {
       ? SESSION_UNAVAILABLE
       : downloadFailure(error instanceof ApiError ? error.status : null))
   } finally {
-    ui.exportButton.disabled = false
+    done()
   }
 }
 
@@ -274,8 +274,7 @@ async function startUpload (): Promise<void> {
   const current = ++view
   stopPolling()
   uploading = true
-  ui.uploadButton.disabled = true
-  ui.retry.disabled = true
+  const done = disableWhileBusy(ui.uploadButton, ui.retry)
   show(ui.progress, true)
   ui.progressBar.value = 0
   ui.progressText.textContent = `0 of ${formatBytes(file.size)} sent`
@@ -317,8 +316,7 @@ async function startUpload (): Promise<void> {
     announce('The upload did not start.')
   } finally {
     uploading = false
-    ui.uploadButton.disabled = false
-    ui.retry.disabled = false
+    done()
     show(ui.progress, false)
   }
 }

@@ -72,3 +72,19 @@ export function showSections (which: Sections, lead?: HTMLElement, follow = fals
   const lost = focused instanceof HTMLElement && focused !== document.body && focused.closest('[hidden]') !== null
   if (follow || lost) focusHeading(lead)
 }
+
+/**
+ * Disables these buttons while an action runs and returns the function that enables them again.
+ * A disabled button drops the keyboard focus (it falls to the page's body, and the next Tab starts
+ * over from the top), so the button that had the focus gets it back, unless the action has moved
+ * the focus somewhere meanwhile (a new section's heading) or the button is now hidden.
+ */
+export function disableWhileBusy (...buttons: HTMLButtonElement[]): () => void {
+  const focused = buttons.find(button => button === document.activeElement)
+  for (const button of buttons) button.disabled = true
+  return () => {
+    for (const button of buttons) button.disabled = false
+    const active = document.activeElement
+    if (focused !== undefined && (active === null || active === document.body) && focused.closest('[hidden]') === null) focused.focus()
+  }
+}
