@@ -84,6 +84,16 @@ t.test('run summary: repeated lines are merged, not left out', async t => {
     'only merged repeats: nothing was left out')
 })
 
+t.test('run summary: one line reads in the singular', async t => {
+  // A catalog run printed "1 tips", "1 free items", "1 gift cards" (seen in the browser on gen-shop's products export).
+  const rows = Object.fromEntries(summaryRows({
+    ...summary,
+    lines_dropped: { image_row: 300, inactive_product: 1, gift_card: 1, tip: 1, free_item: 1, shipping_protection: 1 }
+  }))
+  t.same(rows['Lines left out (305)'], ['300 image-only rows', '1 draft or archived product', '1 gift card', '1 tip', '1 free item', '1 shipping protection'])
+  t.same(Object.fromEntries(summaryRows({ ...summary, lines_dropped: { image_row: 1, tip: 2 } }))['Lines left out (3)'], ['2 tips', '1 image-only row'])
+})
+
 const fbt: Bundle = {
   type: 'FBT', rank: 2, source: 'orders', score: 3.2, reason: 'Bought together in 57 orders',
   items: [{ key: 'a', title: 'Mug', skus: [], price: 12, quantity: 1 }, { key: 'b', title: 'Coffee', skus: [], price: 18, quantity: 1 }],

@@ -165,23 +165,26 @@ export function downloadFailure (httpStatus: number | null): string {
 }
 
 // lines_dropped counts lines, so each label reads after a number of lines: "258 in cancelled orders".
-const DROP_LABELS: Record<string, string> = {
+// A noun has its singular too, so one line reads "1 gift card", not "1 gift cards".
+const DROP_LABELS: Record<string, string | readonly [one: string, many: string]> = {
   cancelled: 'in cancelled orders',
   voided: 'in voided orders',
   refunded: 'refunded',
   pending: 'in unpaid (pending) orders',
-  gift_card: 'gift cards',
-  tip: 'tips',
+  gift_card: ['gift card', 'gift cards'],
+  tip: ['tip', 'tips'],
   shipping_protection: 'shipping protection',
   fee: 'postage, fees and adjustments',
-  free_item: 'free items',
+  free_item: ['free item', 'free items'],
   duplicate_line: 'repeats of a product within an order (merged)', // listed apart: see summaryRows
-  inactive_product: 'draft or archived products',
-  image_row: 'image-only rows'
+  inactive_product: ['draft or archived product', 'draft or archived products'],
+  image_row: ['image-only row', 'image-only rows']
 }
 
-export function dropReasonLabel (reason: string): string {
-  return DROP_LABELS[reason] ?? reason.replace(/_/g, ' ')
+/** The label after `count` lines dropped for `reason` (the plural unless the count is 1). */
+export function dropReasonLabel (reason: string, count = 2): string {
+  const label = DROP_LABELS[reason] ?? reason.replace(/_/g, ' ')
+  return typeof label === 'string' ? label : label[count === 1 ? 0 : 1]
 }
 
 /** A summary value: one line, or a list (lines dropped by reason). */
@@ -209,7 +212,7 @@ export function summaryRows (s: RunSummary): Array<[string, SummaryValue]> {
   const droppedTotal = dropped.reduce((sum, [, n]) => sum + n, 0)
   rows.push([`Lines left out${droppedTotal > 0 ? ` (${droppedTotal.toLocaleString('en-US')})` : ''}`, dropped.length === 0
     ? 'none'
-    : dropped.map(([r, n]) => `${n.toLocaleString('en-US')} ${dropReasonLabel(r)}`)])
+    : dropped.map(([r, n]) => `${n.toLocaleString('en-US')} ${dropReasonLabel(r, n)}`)])
   if (merged > 0) {
     rows.push(['Repeated lines merged', `${plural(merged, 'line')} for a product already in its order: counted once, quantities added`])
   }
