@@ -25,6 +25,7 @@ let completedJob: string | null = null
 let elapsedTimer: ReturnType<typeof setInterval> | null = null
 let elapsedOrigin = 0 // Date.now() at which the job started, by the server's elapsed_seconds
 let statusRetry: ReturnType<typeof setTimeout> | null = null
+let bundlesRetry: ReturnType<typeof setTimeout> | null = null // loading a completed install's bundles again
 let lostContact = false
 let uploading = false
 // Bumped when the shop changes or an upload starts, so late answers meant for the old view are dropped.
@@ -43,13 +44,15 @@ function sessionRefused (e: unknown): boolean {
   return e instanceof ApiError && (e.status === 401 || e.status === 403)
 }
 
-/** Stops every status check: the poller, the elapsed clock, a pending retry of the first load. */
+/** Stops every status check: the poller, the elapsed clock, a pending retry of the first load or of the bundles. */
 function stopPolling (): void {
   poller?.stop()
   if (elapsedTimer !== null) clearInterval(elapsedTimer)
   elapsedTimer = null
   if (statusRetry !== null) clearTimeout(statusRetry)
   statusRetry = null
+  if (bundlesRetry !== null) clearTimeout(bundlesRetry)
+  bundlesRetry = null
 }
 
 // ---- processing -------------------------------------------------------------------------------
@@ -208,17 +211,37 @@ async function showCompleted (s: QuickInstallStatus, follow: boolean): Promise<v
   // Within the cooldown an upload would only be refused: no form; the sentence above says when.
   showSections({ upload: canRun, results: true }, ui.results, follow)
   announce('Completed: loading your bundles…')
+  await loadCompletedBundles(mine, current, 0)
+}
+
+/**
+ * Loads a completed install's bundles. While the service cannot be reached (no answer, a 5xx, a
+ * 429) it tries again, backing off like polling: the poll that saw COMPLETED may be the last answer
+ * before a restart, and the page must not stay on an empty table until the merchant reloads it.
+ */
+async function loadCompletedBundles (mine: Shown, current: number, failures: number): Promise<void> {
   try {
-    const page = await getJson<BundlesPage>(session, bundlesUrl(completedJob))
+    const page = await getJson<BundlesPage>(session, bundlesUrl(mine.jobId))
     if (current !== view || shown !== mine) return
+    if (failures > 0) setAlert(null)
     const total = fillResults(page)
     announce(`Completed: ${plural(total, 'bundle')} ready.`)
   } catch (error) {
     if (current !== view || shown !== mine) return
     announce('Completed, but the bundles could not be loaded.')
-    setAlert(error instanceof ApiError
-      ? `The bundles could not be loaded (HTTP ${error.status}). Reload the page to try again.`
-      : 'The bundles could not be loaded: the service did not answer. Reload the page to try again.')
+    if (refusedByService(error)) {
+      setAlert(`The bundles could not be loaded (HTTP ${error.status}). Reload the page to try again.`)
+      return
+    }
+    if (failures === 0) {
+      setAlert(error instanceof ApiError
+        ? `The bundles could not be loaded (HTTP ${error.status}). This page keeps trying.`
+        : 'The bundles could not be loaded: the service did not answer. This page keeps trying.')
+    }
+    bundlesRetry = setTimeout(() => {
+      bundlesRetry = null
+      void loadCompletedBundles(mine, current, failures + 1)
+    }, backoffDelay(failures, POLL_MS, MAX_BACKOFF_MS))
   }
 }
 
