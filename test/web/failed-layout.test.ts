@@ -1,0 +1,68 @@
+// A failed run shown with the bundles of the previous install: the failure card says "choose another
+// below", so the file field must come right below it, not after the (up to 200) bundles. Real server
+// (no cooldown, so a second install may follow a completed one), real Chromium.
+import fs from 'node:fs'
+import path from 'node:path'
+import t from 'tap'
+import { ensurePageBuilt, repoRoot, startRealServer, type RealServer } from './real-server.js'
+import { skipUnlessCI } from '../helpers/prerequisite.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const ARTIFACTS = path.join(repoRoot, 'test-artifacts/web')
+const missing = fs.existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`
+const SHOP = 'web-failed-layout.myshopify.com'
+
+t.test('after a failure, the file field comes before the previous bundles', { skip: skipUnlessCI(t, missing) }, async t => {
+  const { chromium } = await import('playwright-core')
+  ensurePageBuilt()
+  let server: RealServer
+  try {
+    server = await startRealServer('failed-layout', { QUICK_INSTALL_COOLDOWN_DAYS: '0', WORKER_POLL_SECONDS: '0.5' }, ARTIFACTS)
+  } catch (err) {
+    t.fail(`the real server did not start: ${(err as Error).message}`)
+    return
+  }
+  t.teardown(async () => { await server.stop() })
+  const headers = { 'X-Shop-Domain': SHOP }
+  async function install (csv: string, expected: string): Promise<void> {
+    const form = new FormData()
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'orders.csv')
+    const res = await fetch(`${server.url}/api/bundles/quick-install`, { method: 'POST', body: form, headers })
+    t.equal(res.status, 200, 'the upload is accepted')
+    let status = ''
+    for (let i = 0; i < 120 && status !== expected; i++) {
+      await new Promise(resolve => setTimeout(resolve, 500))
+      status = ((await (await fetch(`${server.url}/api/bundles/quick-install/status`, { headers })).json()) as { status?: string }).status ?? ''
+    }
+    t.equal(status, expected, `the install ended ${expected}`)
+  }
+  // Many bundles: 40 products, each bought with its partner in every other order.
+  const lines = ['order_id,product_id,product_title,quantity,price,currency']
+  for (let i = 0; i < 1200; i++) {
+    const p = i % 40
+    lines.push(`${i},P${p},Product ${p},1,${10 + p}.00,USD`)
+    if (i % 2 === 0) lines.push(`${i},Q${p},Partner ${p},1,${5 + p}.00,USD`)
+  }
+  await install(lines.join('\n') + '\n', 'COMPLETED')
+  // One product per order, one unit each: nothing to bundle, so this run fails.
+  await install('order_id,product_id,quantity,price\n' + Array.from({ length: 60 }, (_, i) => `${i},P${i % 6},1,9.00`).join('\n') + '\n', 'FAILED')
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+  })
+  t.teardown(async () => { await browser.close() })
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const page = await browser.newPage({ viewport })
+    await page.goto(`${server.url}/?shop=${SHOP}`)
+    await page.waitForSelector('#failed-section', { state: 'visible', timeout: 15_000 })
+    await page.locator('#status', { hasText: 'from the previous install' }).waitFor({ timeout: 15_000 })
+    const rows = (await page.$$('#bundles-body tr')).length
+    t.ok(rows >= 20, `the previous install's bundles are listed (${rows})`)
+    const top = async (selector: string): Promise<number> => (await page.locator(selector).boundingBox())?.y ?? Number.NaN
+    const [failed, upload, results] = [await top('#failed-section'), await top('#upload-section'), await top('#results-section')]
+    t.ok(failed < upload && upload < results,
+      `${viewport.width} px: the failure, then the file field it points to ("below"), then the bundles (tops ${failed}, ${upload}, ${results})`)
+    await page.close()
+  }
+})
