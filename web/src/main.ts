@@ -297,7 +297,9 @@ async function startUpload (): Promise<void> {
   const current = ++view
   stopPolling()
   uploading = true
-  const done = disableWhileBusy(ui.uploadButton, ui.retry)
+  // The shop too: the upload is the shown shop's, and a view for another (or the same) shop would
+  // drop its answer, so the page would say "Ready" while the install it started runs.
+  const done = disableWhileBusy(ui.uploadButton, ui.retry, ui.shopButton)
   show(ui.progress, true)
   ui.progressBar.value = 0
   ui.progressText.textContent = `0 of ${formatBytes(file.size)} sent`
@@ -412,6 +414,7 @@ async function refreshStatus ({ follow = false, keepAlert = false } = {}): Promi
 function wireEvents (): void {
   ui.shopForm.addEventListener('submit', e => {
     e.preventDefault()
+    if (uploading) return // the button is disabled meanwhile; Enter in the field must not get round it
     const typed = ui.shop.value
     const shop = typed.trim() === '' ? '' : normaliseShop(typed)
     if (shop === null) {

@@ -5,6 +5,7 @@ import { byId, focusHeading, show } from './dom.js'
 export const ui = {
   shopForm: byId<HTMLFormElement>('shop-form'),
   shop: byId<HTMLInputElement>('shop'),
+  shopButton: byId<HTMLButtonElement>('shop-button'),
   status: byId('status'),
   alert: byId('alert'),
   uploadSection: byId('upload-section'),
