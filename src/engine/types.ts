@@ -44,6 +44,7 @@ export type DropReason =
   | 'gift_card'
   | 'tip'
   | 'shipping_protection'
+  | 'service_add_on' // protection plans and warranties, carbon offsets, donations, gift wrap and gift messages
   | 'fee' // postage, carriage, bank or marketplace charges, manual adjustments written as order lines
   | 'free_item'
   | 'duplicate_line' // same product again in one order (kept once; quantities summed)

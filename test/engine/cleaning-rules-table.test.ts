@@ -61,5 +61,20 @@ t.test('non-merchandise by vendor and by product type', async t => {
   for (const type of ['Insurance', 'Shipping Protection']) {
     t.equal(nonMerchandiseReason({ title: 'Peace of mind', type }), 'shipping_protection', `product type "${type}" is shipping protection`)
   }
+
+  // Service add-on apps: carbon offsets whatever the line is called; protection plans when the line names one.
+  for (const vendor of ['EcoCart', 'Cloverly', 'Shopify Planet', ' ecocart ']) {
+    t.equal(nonMerchandiseReason({ title: 'Make my order greener', vendor }), 'service_add_on', `vendor "${vendor}" sells carbon offsets`)
+  }
+  for (const vendor of ['Extend', 'Clyde', 'Mulberry', 'XCover']) {
+    t.equal(nonMerchandiseReason({ title: 'Product Protection', vendor }), 'service_add_on', `vendor "${vendor}" sells protection plans`)
+    t.equal(nonMerchandiseReason({ title: 'Bayswater Bag', vendor }), null, `a "${vendor}" line that names no plan is merchandise (Mulberry also makes handbags)`)
+  }
+  for (const type of ['Warranty', 'Extended Warranty', 'Protection Plan', 'Donation', 'Carbon Offset']) {
+    t.equal(nonMerchandiseReason({ title: 'Peace of mind', type }), 'service_add_on', `product type "${type}" is a service add-on`)
+  }
+  for (const type of ['Gift Wrap', 'Gift Wrapping', 'Charity']) {
+    t.equal(nonMerchandiseReason({ title: 'Kraft Roll', type }), null, `product type "${type}" alone is merchandise (a stationery shop's paper, charity goods)`)
+  }
   t.equal(nonMerchandiseReason({ title: 'Peace of mind', type: 'Candles', vendor: 'Acme' }), null, 'an ordinary type and vendor: merchandise')
 })

@@ -74,6 +74,14 @@ t.test('run summary rows', async t => {
   t.equal(rows.Bundles, '20 bought-together bundles, 3 volume discounts')
 })
 
+t.test('run summary: each reason reads in the singular for one line and the plural for more', async t => {
+  const rows = Object.fromEntries(summaryRows({ ...summary, lines_dropped: { service_add_on: 12, gift_card: 1, tip: 1, free_item: 2 } }))
+  t.same(rows['Lines left out (16)'], ['12 service add-ons (protection plans, carbon offsets, donations, gift wrap)', '2 free items', '1 gift card', '1 tip'],
+    'the service add-ons are named, and one gift card is not "1 gift cards"')
+  t.same(Object.fromEntries(summaryRows({ ...summary, lines_dropped: { service_add_on: 1 } }))['Lines left out (1)'],
+    ['1 service add-on (protection plan, carbon offset, donation or gift wrap)'])
+})
+
 t.test('run summary: repeated lines are merged, not left out', async t => {
   // ingest/orders.ts adds a repeated line's quantity to the order's first line for that product.
   const rows = Object.fromEntries(summaryRows({ ...summary, lines_dropped: { refunded: 30, duplicate_line: 51, tip: 4 } }))

@@ -174,6 +174,8 @@ const DROP_LABELS: Record<string, string | readonly [one: string, many: string]>
   gift_card: ['gift card', 'gift cards'],
   tip: ['tip', 'tips'],
   shipping_protection: 'shipping protection',
+  service_add_on: ['service add-on (protection plan, carbon offset, donation or gift wrap)',
+    'service add-ons (protection plans, carbon offsets, donations, gift wrap)'],
   fee: 'postage, fees and adjustments',
   free_item: ['free item', 'free items'],
   duplicate_line: 'repeats of a product within an order (merged)', // listed apart: see summaryRows

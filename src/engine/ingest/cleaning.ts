@@ -55,8 +55,9 @@ export function dropReasonOf (state: number, dropPending: boolean): DropReason |
 }
 
 // Non-merchandise is judged by narrow patterns on each name (title, line name): a name that merely
-// mentions a gift card, a tip, Route or a free gift is a product ("Gift Card Holder", "Route 66 Mug",
-// "Gluten Free Gift Basket"). A $0 line is free whatever its name (judged per line by price).
+// mentions a gift card, a tip, Route, a warranty, a donation, gift wrap or a free gift is a product
+// ("Gift Card Holder", "Route 66 Mug", "Warranty Card Holder", "Gluten Free Gift Basket"). A $0 line
+// is free whatever its name (judged per line by price).
 
 /** What a gift card is called, in English and the languages of the larger European shops. */
 const GIFT_CARD_TERM = String.raw`(?:e-?\s?)?gift\s*-?\s*cards?|gift\s+certificates?|gift\s+vouchers?|\p{L}*gutscheine?|geschenkkarten?|` +
@@ -82,6 +83,47 @@ const FEE = /^(?:(?:dotcom\s+)?postage(?:\s*(?:&|and)\s*packing)?|p\s*&\s*p|carr
 const FREE_ITEM = /(?:^|[([]\s*|[:,|+/]\s*|\s[-–—]\s+)free\s+(?:gifts?|samples?)\b|\b(?:gifts?|samples?)\s*(?:[([]|\s[-–—])\s*free\b/i
 const PROTECTION_VENDORS = new Set(['route', 'navidium', 'corso', 'seel'])
 
+// Service add-ons sold at checkout beside the merchandise: product protection plans, carbon offsets,
+// donations, gift wrap and gift messages. Each is judged by a precise name (or its app as the vendor),
+// never by a word a product may carry: "Warranty Card Holder", "Lotion with Mulberry Extract", "Carbon
+// Neutral Coffee", "Donation Box", "Gift Wrap Paper Roll" and "Wrap Dress" are merchandise.
+
+/** An amount or share after a name: "Donation - $5", "Gift wrap (+$4.99)", "Round up: 1%". */
+const AMOUNT = String.raw`(?:\s*[-–:]?\s*\(?\s*\+?\s*\p{Sc}?\s*\d+(?:[.,]\d+)?\s*%?\s*\)?)?`
+/**
+ * Product protection and extended warranties (Extend, Clyde, Mulberry, XCover): "Extend Protection Plan",
+ * "3 Year Protection Plan", "Extended Warranty", "Warranty plan", "2-Year Warranty", "Accident Protection",
+ * "Clyde Protection - 2 years". "Lifetime Warranty Knife" and "Warranty Card Holder" are products.
+ */
+const PROTECTION_PLAN = new RegExp(String.raw`\bprotection\s+plans?\b|\bextended\s+warrant(?:y|ies)\b|\bwarranty\s+(?:plans?|coverage|extension)\b|` +
+  String.raw`^(?:\d+[-\s]*(?:years?|yrs?|months?)\s+)?(?:limited\s+|product\s+|accident(?:al)?\s+)?warranty(?:\s*[-–:(]\s*\d+[-\s]*(?:years?|yrs?|months?)\)?)?$|` +
+  String.raw`^accident(?:al)?(?:\s+damage)?\s+protection\b|` +
+  String.raw`^(?:extend|clyde|mulberry|x-?cover)\s+(?:product\s+)?(?:protection|warranty|coverage)(?:\s+plans?)?(?:\s*[-–:(|].*)?$`, 'iu')
+/** Carbon offsets (EcoCart, Cloverly, Shopify Planet): "Carbon offset", "Carbon Neutral Shipping", "Offset my carbon footprint". */
+const CARBON_OFFSET = /\bcarbon[-\s]+(?:offset(?:s|ting)?|neutral\s+(?:shipping|delivery|order|checkout|package))\b|\boffset\s+(?:my|your|the|this)\s+(?:order'?s?\s+)?(?:carbon|emissions|footprint)\b|\b(?:ecocart|cloverly)\b|^shopify\s+planet\b/i
+/**
+ * A donation named as one: "Donation", "Donation - $5", "Charity donation", "Donation to the Red Cross",
+ * "Add a donation", "Donate $1", "Round up for charity". "Donation Box" and "Round Up Cap" are products.
+ */
+const DONATION = new RegExp(String.raw`^(?:(?:add|make|leave)\s+an?\s+|my\s+|optional\s+)?(?:charit(?:y|able)\s+)?donations?(?:\s+(?:to|for)\s+[^\d(]+?)?${AMOUNT}$|` +
+  String.raw`^donate(?:\s+\p{Sc}?\s*\d[\d.,]*|\s+(?:to|for)\s+.+)?$|` +
+  String.raw`^round[-\s]?up\b.*\b(?:charit\w*|donat\w*|cause|non-?profit|foundation)\b`, 'iu')
+/**
+ * Gift wrap and gift messages as the service, the whole name: "Gift Wrap", "Gift wrapping service", "Add gift
+ * wrap", "Gift Wrap & Message", "Gift message", "Gift wrap (+$5)". Not by product type: a stationery shop's
+ * "Gift Wrap" type sells paper ("Gift Wrap Paper Roll", "Kraft Gift Wrap" are products).
+ */
+const GIFT_WRAP = new RegExp(String.raw`^(?:add\s+(?:an?\s+)?)?(?:gift[-\s]?wrap(?:ped|ping)?|gift\s+(?:message|note))(?:\s+(?:service|option|add-?on))?` +
+  String.raw`(?:\s*(?:&|and|\+|/|with)\s*(?:an?\s+)?(?:gift\s+)?(?:message|note|card|wrap(?:ping)?))?${AMOUNT}$`, 'iu')
+/** The apps' own vendor names: any line they sell is the service (carbon offsets, donations). */
+const SERVICE_VENDORS = new Set(['ecocart', 'cloverly', 'shopify planet'])
+/**
+ * Protection-plan apps as vendors, when the line names a plan: "Mulberry" is also a brand of handbags, and
+ * a "Clyde" or "Extend" vendor may sell merchandise.
+ */
+const PLAN_VENDORS = new Set(['extend', 'clyde', 'mulberry', 'xcover', 'x-cover'])
+const PLAN_WORD = /\b(?:protection|warrant(?:y|ies)|plans?|coverage)\b/i
+
 export interface LineLabels {
   /** Product or line title as written. */
   title: string
@@ -94,8 +136,8 @@ export interface LineLabels {
 
 /**
  * Why a product or line is not merchandise, from its names alone (gift card, tip, shipping
- * protection, postage and fees, free sample), or null when it is merchandise. $0 lines are judged
- * per line by price.
+ * protection, a service add-on, postage and fees, free sample), or null when it is merchandise.
+ * $0 lines are judged per line by price.
  */
 export function nonMerchandiseReason (l: LineLabels): DropReason | null {
   const title = l.title.trim()
@@ -106,6 +148,9 @@ export function nonMerchandiseReason (l: LineLabels): DropReason | null {
   if (l.giftCardFlag === true || any(GIFT_CARD) || /^gift\s*cards?$/i.test(type)) return 'gift_card'
   if (TIP.test(title) || /^tips?$/i.test(type)) return 'tip'
   if (any(PROTECTION) || /^(insurance|shipping protection)$/i.test(type) || PROTECTION_VENDORS.has(vendor)) return 'shipping_protection'
+  if (any(PROTECTION_PLAN) || any(CARBON_OFFSET) || any(DONATION) || any(GIFT_WRAP) ||
+    PROTECTION_PLAN.test(type) || CARBON_OFFSET.test(type) || DONATION.test(type) ||
+    SERVICE_VENDORS.has(vendor) || (PLAN_VENDORS.has(vendor) && any(PLAN_WORD))) return 'service_add_on'
   if (any(FEE)) return 'fee'
   if (any(FREE_ITEM)) return 'free_item'
   return null

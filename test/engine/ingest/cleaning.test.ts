@@ -107,6 +107,58 @@ t.test('gift cards, tips, Route protection and free gifts named as such are stil
   t.same(r.summary.lines_dropped, expected, 'each counted under its reason')
 })
 
+t.test('service add-ons (protection plans, carbon offsets, donations, gift wrap) are dropped as service_add_on', async t => {
+  const csv = 'order_id,name,lineItemQuantity,productId,productTitle,lineItemName,sku,vendor,productType,originalUnitPrice,isGiftCard,displayFinancialStatus\n' +
+    'g1,#1,1,p1,Mug,Mug,M1,Acme,Kitchen,10.00,false,PAID\n' +
+    'g1,#1,1,p2,Tea,Tea,T1,Acme,Tea,5.00,false,PAID\n' +
+    'g1,#1,1,p3,Extend Protection Plan,Extend Protection Plan - 2 Years,,Extend,,2.99,false,PAID\n' +
+    'g1,#1,1,p4,Accident Protection,Accident Protection,,Clyde,,3.49,false,PAID\n' +
+    'g1,#1,1,p5,Product Protection,Product Protection,,Mulberry,,4.00,false,PAID\n' + // the app as vendor, a plan named
+    'g1,#1,1,p6,Extended Warranty,Extended Warranty,,Store,,9.00,false,PAID\n' +
+    'g1,#1,1,p7,XCover Protection,XCover Protection - 1 year,,XCover,,1.99,false,PAID\n' +
+    'g1,#1,1,p8,EcoCart,EcoCart,,EcoCart,,0.85,false,PAID\n' +
+    'g1,#1,1,p9,Offset my order,Offset my order,,Cloverly,,0.50,false,PAID\n' + // the app as vendor, any name
+    'g1,#1,1,p10,Carbon offset,Carbon offset,,Shopify Planet,,0.40,false,PAID\n' +
+    'g1,#1,1,p11,Donation,Donation - $5,,Store,,5.00,false,PAID\n' +
+    'g1,#1,1,p12,Round up for charity,Round up for charity,,Store,,0.37,false,PAID\n' +
+    'g1,#1,1,p13,Gift Wrap,Gift Wrap,,Store,,4.99,false,PAID\n' +
+    'g1,#1,1,p14,Gift wrapping,Gift wrapping,,Store,,3.00,false,PAID\n' +
+    'g1,#1,1,p15,Warm wishes,Warm wishes,,Store,Donation,2.00,false,PAID\n' + // by product type
+    'g2,#2,1,p1,Mug,Mug,M1,Acme,Kitchen,10.00,false,PAID\n' +
+    'g2,#2,1,p6,Extended Warranty,Extended Warranty,,Store,,9.00,false,PAID\n' +
+    'g2,#2,1,p13,Gift Wrap,Gift Wrap,,Store,,4.99,false,PAID\n'
+  const r = await run(csv)
+  t.equal(r.format, 'shopify-graphql')
+  t.same(r.summary.lines_dropped, { service_add_on: 15 }, 'every add-on line counted as service_add_on, nothing else dropped')
+  t.same(r.products.map(p => p.title), ['Mug', 'Tea'], 'no add-on is a product')
+  t.same(basketsByTitle(r), ['Mug×1 | Tea×1', 'Mug×1'], 'order #2 is a single-product order: its warranty and gift wrap are no co-purchase evidence')
+
+  const catalog = await run('product_id,name,price,vendor,type\n1,Mug,10,Acme,Kitchen\n2,Extend Protection Plan,2.99,Extend,\n' +
+    '3,Gift Wrap,4.99,Store,\n4,Carbon offset,0.40,EcoCart,\n5,Donation,5,Store,\n')
+  t.same(catalog.products.map(p => p.title), ['Mug'], 'the catalog path leaves them out too')
+  t.same(catalog.summary.lines_dropped, { service_add_on: 4 })
+})
+
+t.test('merchandise whose names, vendor or type mention a warranty, Mulberry, carbon, a donation or gift wrap is kept', async t => {
+  const paid: Array<[string, string, string]> = [ // title, vendor, product type
+    ['Gift Wrap Paper Roll', 'Paper & Co', 'Gift Wrap'], // a stationery shop's paper, under a "Gift Wrap" type
+    ['Kraft Gift Wrap', 'Paper & Co', 'Gift Wrap'], ['Gift Wrapping Paper - Red', 'Paper & Co', 'Stationery'],
+    ['Gift Note Cards', 'Paper & Co', 'Stationery'], ['Wrap Dress', 'Acme', 'Dress'],
+    ['Warranty Card Holder', 'Acme', 'Accessories'], ['Lifetime Warranty Chef Knife', 'Acme', 'Kitchen'],
+    ['Donation Box', 'Acme', 'Home'], ['Donation Jar', 'Acme', 'Home'], ['Round Up Cap', 'Acme', 'Hats'],
+    ['Charity Wristband', 'Acme', 'Charity'], ['Carbon Neutral Coffee Beans', 'Acme', 'Coffee'], ['Carbon Steel Wok', 'Acme', 'Kitchen'],
+    ['Offset Spatula', 'Acme', 'Kitchen'], ['Bayswater Bag', 'Mulberry', 'Bags'], // Mulberry the handbag brand
+    ['Bloom 24 Hours Skin Hydrating Organic Lotion With Mulberry Extract (Oily Skin) - 100ml', 'Isha Life SG', 'Bloom Skin Care'], // real products export
+    ['Bloom Extra Nourishment & Protection Organic Hair Serum', 'Isha Life SG', 'Bloom Hair Care'], // real products export
+    ['Mulberry Protection Cream', 'Acme', 'Skin Care'], ['Planet Earth Poster', 'Acme', 'Posters']
+  ]
+  let csv = 'order_id,product,vendor,type,quantity,price\n'
+  paid.forEach(([name, vendor, type], i) => { csv += `1,"${name}","${vendor}","${type}",1,${14 + i}.00\n2,"${name}","${vendor}","${type}",1,${14 + i}.00\n` })
+  const r = await run(csv)
+  t.same(r.summary.lines_dropped, {}, 'no line dropped')
+  t.same(r.products.map(p => p.title), paid.map(([name]) => name), 'every one is a product')
+})
+
 t.test('postage, fee and adjustment lines (as in the Online Retail data) are dropped and counted as fee', async t => {
   const csv = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice\n' +
     '536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55\n' +
