@@ -95,7 +95,9 @@ export interface IngestResult {
   orderTimes: Float64Array | null
   /**
    * The shop's currency (upper-case ISO 4217 code) when the file names one: the most common among
-   * kept orders. Null for catalogs and files without a currency column. Optional, added by ingest.
+   * kept orders. When it names none (catalogs, files without a currency column), the one every price
+   * that carries a marker writes, if that marker belongs to one currency alone ("1,299円" JPY, never
+   * "$", "¥", "R" or "kr"); else null. Optional, added by ingest.
    */
   currency?: string | null
   summary: IngestSummary

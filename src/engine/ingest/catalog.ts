@@ -8,6 +8,7 @@ import { isTruthy, nonMerchandiseReason } from './cleaning.js'
 import { asThousands, DotThousandsColumn } from './dot-thousands.js'
 import { fieldIsEmpty, fieldNumber, fieldText } from './fields.js'
 import type { CatalogLayout } from './formats.js'
+import { PriceCurrencyMarkers } from './price-currency.js'
 import { bump, modeOf, type Counts } from './orders.js'
 import { isBlankRecord, type CsvScanner } from './scanner.js'
 
@@ -38,6 +39,8 @@ export class CatalogCollector {
   private readonly drafts = new Map<string, Draft>()
   private readonly priceDots = new DotThousandsColumn()
   private readonly costDots = new DotThousandsColumn()
+  /** The currency written around prices and costs ("1,299円"): a catalog names none otherwise. */
+  private readonly markers = new PriceCurrencyMarkers()
 
   constructor (private readonly layout: CatalogLayout, private readonly counts: Counts) {}
 
@@ -68,6 +71,8 @@ export class CatalogCollector {
     // Noted once the row is known to be read, so a skipped row is no evidence.
     const priceIsDotGroup = !Number.isNaN(price) && this.priceDots.note(s, L.price)
     const costIsDotGroup = !Number.isNaN(cost) && this.costDots.note(s, L.cost)
+    if (!Number.isNaN(price)) this.markers.note(s, L.price)
+    if (!Number.isNaN(cost)) this.markers.note(s, L.cost)
     const inventory = fieldIsEmpty(s, L.inventory) ? NaN : fieldNumber(s, L.inventory)
 
     let d = this.drafts.get(key)
@@ -103,9 +108,10 @@ export class CatalogCollector {
     this.refuseOrderLines()
     const products: Product[] = []
     const dropped = this.counts.lines_dropped
-    // A catalog names no currency: only the columns' own values decide.
-    const pricesInThousands = this.priceDots.groupsAreThousands(null)
-    const costsInThousands = this.costDots.groupsAreThousands(null)
+    // A catalog names no currency but the one its prices may be written in ("1,299円").
+    const currency = this.markers.currency()
+    const pricesInThousands = this.priceDots.groupsAreThousands(currency)
+    const costsInThousands = this.costDots.groupsAreThousands(currency)
     for (const d of this.drafts.values()) {
       const title = d.title || d.key
       for (const [p, n] of d.dotGroupPrices) {
@@ -123,6 +129,16 @@ export class CatalogCollector {
       })
     }
     return products
+  }
+
+  /** The currency every marked price and cost writes ("1,299円": JPY), or null. */
+  currency (): string | null {
+    return this.markers.currency()
+  }
+
+  /** The run summary's note when the currency was taken from the prices, else null. */
+  currencyNote (): string | null {
+    return this.markers.inferredNote()
   }
 
   /**

@@ -147,6 +147,8 @@ export async function ingest (source: AsyncIterable<Uint8Array>, options: Ingest
   if (rows instanceof CatalogCollector) {
     const products = rows.finish()
     summary.products = products.length
+    const currencyNote = rows.currencyNote()
+    if (currencyNote !== null) summary.warnings = [...a.warnings, currencyNote]
     summary.ms_ingest = Math.round(performance.now() - started)
     return {
       kind: 'catalog',
@@ -156,7 +158,7 @@ export async function ingest (source: AsyncIterable<Uint8Array>, options: Ingest
       basketItems: new Int32Array(0),
       basketQuantities: new Int32Array(0),
       orderTimes: null,
-      currency: null,
+      currency: rows.currency(),
       summary
     }
   }

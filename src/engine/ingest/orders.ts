@@ -12,6 +12,7 @@ import type { DropReason, Product } from '../types.js'
 import { CancelledCells } from './cancelled.js'
 import { dropReasonOf, OrderState, orderStateOf } from './cleaning.js'
 import { OrderCurrencies } from './currency.js'
+import { PriceCurrencyMarkers } from './price-currency.js'
 import { asThousands, DotThousandsColumn } from './dot-thousands.js'
 import { fieldDate, fieldIsEmpty, fieldIsTrue, fieldNumber, fieldText } from './fields.js'
 import type { OrderLayout } from './formats.js'
@@ -43,7 +44,10 @@ export interface OrderBaskets {
   basketItems: Int32Array
   basketQuantities: Int32Array
   orderTimes: Float64Array | null
-  /** Most common currency code among kept orders, null when the file names none. */
+  /**
+   * Most common currency code among kept orders; when the file names none, the one every marked price
+   * writes ("1,299円": JPY); else null.
+   */
   currency: string | null
   /** Notes for the run summary (other currencies than the shop's). */
   warnings: string[]
@@ -78,6 +82,8 @@ export class OrderLinesCollector {
   /** Null when the file has no currency column. */
   private readonly currencies: OrderCurrencies | null
   private readonly priceDots = new DotThousandsColumn()
+  /** The currency written around the prices, for a file that names none ("1,299円"). */
+  private readonly priceMarkers = new PriceCurrencyMarkers()
 
   /** Pairs of (key tag, column): where a row's product key comes from, in order of preference. */
   private readonly keyChain: number[]
@@ -136,6 +142,7 @@ export class OrderLinesCollector {
       price = fieldNumber(s, L.price)
       if (Number.isNaN(price) || price < 0) { bump(counts.rows_skipped, 'bad_price'); return }
       if (this.priceDots.note(s, L.price)) priceFlag = LINE_PRICE_DOT_GROUP
+      this.priceMarkers.note(s, L.price)
     }
 
     if (this.lineOrder.length >= MAX_ORDER_LINES) this.tooBig(`${MAX_ORDER_LINES.toLocaleString('en-US')} order lines`)
@@ -345,8 +352,11 @@ export class OrderLinesCollector {
     }
 
     // Prices of the kept sale lines, in the shop's currency only (an order naming none is taken to be in it).
+    // A file that names none may write it around every price ("1,299円"): then that is the shop's.
     const currencies = this.currencies
-    const dotGroupsAreThousands = this.priceDots.groupsAreThousands(currencies?.shopCurrency() ?? null)
+    const named = currencies?.shopCurrency() ?? null
+    const currency = named ?? this.priceMarkers.currency()
+    const dotGroupsAreThousands = this.priceDots.groupsAreThousands(currency)
     const pricedInOtherCurrency = new Set<number>()
     for (let line = 0; line < nLines; line++) {
       const price = linePrice[line]
@@ -355,7 +365,7 @@ export class OrderLinesCollector {
       if (currencies !== null && !currencies.inShopCurrency(lineOrder[line])) { pricedInOtherCurrency.add(resolved.slotOfKey[lineKey[line]]); continue }
       prices.add(resolved.slotOfKey[lineKey[line]], dotGroupsAreThousands && (flags & LINE_PRICE_DOT_GROUP) !== 0 ? asThousands(price) : price)
     }
-    const currencyNote = currencies?.otherCurrenciesNote() ?? null
+    const currencyNote = named === null ? this.priceMarkers.inferredNote() : currencies?.otherCurrenciesNote() ?? null
 
     const slots = resolved.slots
     const products: Product[] = finalSlots.map(slot => ({
@@ -376,7 +386,7 @@ export class OrderLinesCollector {
       basketItems: items.toArray(),
       basketQuantities: quantities.toArray(),
       orderTimes: this.layout.date >= 0 && anyTime ? times.toArray() : null,
-      currency: currencies?.shopCurrency() ?? null,
+      currency,
       warnings: currencyNote === null ? [] : [currencyNote],
       orders_read: nOrders,
       orders_used: offsets.length - 1,

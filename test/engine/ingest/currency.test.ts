@@ -97,3 +97,46 @@ t.test('bundles built from an orders export carry its currency in their pricing'
   const without = buildBundles({ ...ingested, currency: undefined })
   t.ok(without.bundles.every(b => b.pricing.currency === null), 'an ingest result without a currency prices without one')
 })
+
+t.test('a file that names no currency takes it from its prices when every marked one agrees on a marker of one currency', async t => {
+  let yen = 'order_id,product,quantity,price\n'
+  for (let o = 1; o <= 30; o++) yen += `${o},Matcha Tin,1,"1,299円"\n${o},Chasen Whisk,1,"2,229円"\n`
+  for (let o = 31; o <= 60; o++) yen += `${o},Tea Towel,${o % 2 + 1},980円\n${o},Incense,1,"1,540円"\n${o + 100},Kyusu Teapot,1,"4,400円"\n`
+  const r = await run(yen)
+  t.equal(r.currency, 'JPY', '円 is the yen')
+  t.match(r.summary.warnings ?? [], [/names no currency.*円.*JPY/], 'the summary says the currency was read from the prices')
+  const { bundles } = buildBundles(r)
+  const fbt = bundles.find(b => b.type === 'FBT')
+  t.ok(fbt, 'the pair is a bundle')
+  t.equal(fbt?.pricing.currency, 'JPY')
+  t.ok(bundles.every(b => [b.pricing.list_price, b.pricing.bundle_price, ...(b.pricing.tiers ?? []).map(x => x.unit_price)]
+    .every(p => p === null || Number.isInteger(p))), 'whole yen everywhere (the old engine priced in cents: "2229.99"-style yen)')
+
+  for (const [price, code] of [['"15,000원"', 'KRW'], ['1.500 د.ك', 'KWD'], ['10 ر.س', 'SAR'], ['USD 12', 'USD'], ['"Rp 150.000"', 'IDR']] as const) {
+    const csv = `order_id,product,quantity,price\n1,A,1,${price}\n1,B,1,${price}\n2,A,1,${price}\n`
+    t.equal((await run(csv)).currency, code, `${price} is ${code}`)
+  }
+  const kwd = await run('order_id,product,quantity,price\n1,A,1,1.500 د.ك\n1,B,1,0.250 د.ك\n')
+  t.same(kwd.products.map(p => p.price), [1.5, 0.25], 'KWD keeps its three decimals')
+  const idr = await run('order_id,product,quantity,price\n1,A,1,Rp 150.000\n1,B,1,Rp 25.000\n')
+  t.same(idr.products.map(p => p.price), [150000, 25000], 'IDR has no minor unit: a single dot group is thousands')
+
+  const catalog = await run('product_id,name,price\n1,Matcha Tin,"1,299円"\n2,Chasen Whisk,"2,229円"\n')
+  t.equal(catalog.currency, 'JPY', 'a catalog too')
+  t.match(catalog.summary.warnings ?? [], [/JPY/])
+})
+
+t.test('no currency is inferred from a shared marker, from two markers, or over a currency column', async t => {
+  const file = (...prices: string[]): string => 'order_id,product,quantity,price\n' + prices.map((p, i) => `${i % 2 + 1},P${i},1,"${p}"`).join('\n') + '\n'
+  for (const shared of ['$12.00', '¥1299', '£12', 'R 150', '150 kr', 'Rs 450', '12 lei', '15元', 'C$ 12']) {
+    const r = await run(file(shared, shared, '1,299円'))
+    t.equal(r.currency, null, `"${shared}" is written by several currencies: no currency`)
+    t.equal(r.summary.warnings, undefined, 'and no note')
+    t.equal((await run(file(shared, shared))).currency, null, `"${shared}" alone decides nothing either`)
+  }
+  t.equal((await run(file('1,299円', '15,000원'))).currency, null, 'two currencies: none')
+  t.equal((await run(file('12.00', '9.50'))).currency, null, 'plain numbers: none')
+  t.equal((await run(file('1,299円', '980', '2,480'))).currency, 'JPY', 'unmarked prices do not disagree')
+  const named = await run('order_id,product,quantity,price,currency\n1,A,1,"1,299円",USD\n1,B,1,"2,229円",USD\n')
+  t.equal(named.currency, 'USD', 'a currency column decides, whatever the prices show')
+})
