@@ -1,6 +1,6 @@
 import t from 'tap'
 import { discountedMinor, effectivePercent, moneyUnit } from '../../src/engine/bundles/money.js'
-import { fbtDiscountPercent, priceSet, priceVolume, volumeTiers, VOLUME_TIERS_STANDARD } from '../../src/engine/bundles/pricing.js'
+import { fbtDiscountPercent, priceSet, priceVolume, volumeTiers, VOLUME_TIERS_GENTLE, VOLUME_TIERS_STANDARD } from '../../src/engine/bundles/pricing.js'
 import { mulberry32 } from './helpers/random-baskets.js'
 
 const CENTS = moneyUnit(null)
@@ -103,6 +103,27 @@ t.test('FBT explanation states the discount applied when rounding changed it', a
   t.equal(p?.explanation, 'why: 10% off suggested, 12% once rounded down to 1.09.')
   const exact = priceSet([{ price: 20, cost: null, quantity: 1 }, { price: 30, cost: null, quantity: 1 }], 10, 'why', 'USD')
   t.equal(exact?.explanation, 'why: 10% off, rounded down to 44.99.')
+})
+
+t.test('VOLUME explanation states each tier\'s applied discount when rounding or the cost changed it, as FBT does', async t => {
+  const p = priceVolume(4.99, null, VOLUME_TIERS_GENTLE, 'why', 'USD')
+  t.same(p?.tiers?.map(x => [x.quantity, x.discount_percent, x.unit_price]), [[2, 4, 4.79], [3, 6, 4.69], [5, 10, 4.49]], '3% suggested for 2+, 4% applied')
+  t.equal(p?.explanation, 'why: 2+ units 3% off suggested, 4% once rounded down to 4.79 each; 3+ units 6% off; 5+ units 10% off; unit prices rounded down.',
+    'the old explanation listed "2+ units 4% off" without saying 3% was suggested')
+  const yen = priceVolume(1299, null, VOLUME_TIERS_GENTLE, 'why', 'JPY')
+  t.match(yen?.explanation, /3\+ units 6% off suggested, 6\.1% once rounded down to 1219 each;/, 'whole yen, no decimals')
+  const capped = priceVolume(20, 17.5, VOLUME_TIERS_STANDARD, 'why', 'USD')
+  t.equal(capped?.explanation, 'why: 2+ units 5% off; 3+ units 10% off; 5+ units 15% off suggested, reduced to 12.5% (17.50 each) so it does not sell below its cost; ' +
+    'unit prices rounded down, never below cost.')
+  t.equal(priceVolume(20, null, VOLUME_TIERS_STANDARD, 'why', 'USD')?.explanation, 'why: 2+ units 5% off, 3+ units 10% off, 5+ units 15% off, unit prices rounded down.',
+    'nothing changed: the ladder as before')
+  for (const price of [0.7, 1.24, 4.99, 9.99, 19.99, 23.45, 129]) {
+    const v = priceVolume(price, null, VOLUME_TIERS_STANDARD, 'why', 'USD')
+    for (const tier of v?.tiers ?? []) {
+      const suggested = VOLUME_TIERS_STANDARD.find(([q]) => q === tier.quantity)?.[1]
+      if (tier.discount_percent !== suggested) t.match(v?.explanation, `${tier.quantity}+ units ${suggested}% off suggested, ${tier.discount_percent}% once rounded down`, `price ${price}, ${tier.quantity}+ says rounding changed it`)
+    }
+  }
 })
 
 t.test('FBT discount: stronger attach, smaller discount; three items a little more', async t => {

@@ -12,7 +12,7 @@
 // the percentage still suggested, and the explanation says whether the file had no price or only
 // prices in other currencies than the shop's.
 import type { BundlePricing, VolumeTier } from '../types.js'
-import { costToMinor, discountedMinor, effectivePercent, formatMoney, fromMinor, moneyUnit, priceToMinor } from './money.js'
+import { costToMinor, discountedMinor, effectivePercent, formatMoney, fromMinor, moneyUnit, priceToMinor, type MoneyUnit } from './money.js'
 
 export interface PricedItem {
   price: number | null
@@ -88,42 +88,77 @@ export function priceSet (items: readonly PricedItem[], percent: number, why: st
   return { currency, list_price: fromMinor(list, unit), discount_percent: applied, bundle_price: fromMinor(priced.minor, unit), explanation }
 }
 
+/** A tier as offered, with the discount suggested for it and whether the cost floor lowered it. */
+interface PlannedTier {
+  tier: VolumeTier
+  suggested: number
+  cappedByCost: boolean
+}
+
 /**
  * Quantity breaks for one product. Tiers the cost floor erased, or whose discount the minor unit
  * cannot express (money.ts), are left out.
  */
 export function volumeTiers (price: number | null, cost: number | null, schedule: ReadonlyArray<readonly [number, number]>, currency: string | null = null): VolumeTier[] {
+  return planTiers(price, cost, schedule, currency).map(p => p.tier)
+}
+
+function planTiers (price: number | null, cost: number | null, schedule: ReadonlyArray<readonly [number, number]>, currency: string | null): PlannedTier[] {
   const unit = moneyUnit(currency)
-  const tiers: VolumeTier[] = []
+  const planned: PlannedTier[] = []
   for (const [quantity, percent] of schedule) {
     if (price === null) {
-      tiers.push({ quantity, discount_percent: percent, unit_price: null, total_price: null })
+      planned.push({ tier: { quantity, discount_percent: percent, unit_price: null, total_price: null }, suggested: percent, cappedByCost: false })
       continue
     }
     const list = priceToMinor(price, unit)
     const priced = discountedMinor(list, percent, cost === null ? null : costToMinor(cost, unit), unit)
     if (priced === null) continue
     const applied = effectivePercent(list, priced.minor)
-    const previous = tiers[tiers.length - 1]
+    const previous = planned[planned.length - 1]?.tier
     if (applied <= 0 || (previous && previous.discount_percent >= applied)) continue
-    tiers.push({ quantity, discount_percent: applied, unit_price: fromMinor(priced.minor, unit), total_price: fromMinor(priced.minor * quantity, unit) })
+    planned.push({
+      tier: { quantity, discount_percent: applied, unit_price: fromMinor(priced.minor, unit), total_price: fromMinor(priced.minor * quantity, unit) },
+      suggested: percent,
+      cappedByCost: priced.cappedByCost
+    })
   }
-  return tiers
+  return planned
+}
+
+/**
+ * One tier in the explanation. As for FBT sets, the discount applied is the tier's, and when rounding
+ * (or the cost) changed it from the one suggested, both are said: "2+ units 3% off suggested, 3.7% once
+ * rounded down to 19.26 each".
+ */
+function tierText (p: PlannedTier, unit: MoneyUnit): string {
+  const { quantity, discount_percent: applied, unit_price: unitPrice } = p.tier
+  if (unitPrice === null || (applied === p.suggested && !p.cappedByCost)) return `${quantity}+ units ${applied}% off`
+  const each = `${formatMoney(priceToMinor(unitPrice, unit), unit)} each`
+  if (p.cappedByCost) return `${quantity}+ units ${p.suggested}% off suggested, reduced to ${applied}% (${each}) so it does not sell below its cost`
+  return `${quantity}+ units ${p.suggested}% off suggested, ${applied}% once rounded down to ${each}`
 }
 
 /** `product` names the item when its price is missing (see missingPriceNote). */
 export function priceVolume (price: number | null, cost: number | null, schedule: ReadonlyArray<readonly [number, number]>, why: string, currency: string | null, product: UnpricedItem = {}): BundlePricing | null {
-  const tiers = volumeTiers(price, cost, schedule, currency)
-  if (tiers.length === 0) return null // the cost or the minor unit leaves no room for any quantity break
+  const planned = planTiers(price, cost, schedule, currency)
+  if (planned.length === 0) return null // the cost or the minor unit leaves no room for any quantity break
+  const tiers = planned.map(p => p.tier)
   const first = tiers[0]
   const unit = moneyUnit(currency)
-  const ladder = tiers.map(t => `${t.quantity}+ units ${t.discount_percent}% off`).join(', ')
+  const texts = planned.map(p => tierText(p, unit))
+  // A tier that says what rounding did has commas of its own: the tiers are then set apart by semicolons.
+  const changed = planned.some(p => p.tier.unit_price !== null && (p.tier.discount_percent !== p.suggested || p.cappedByCost))
+  const ladder = texts.join(changed ? '; ' : ', ')
+  const tail = price === null
+    ? ` (${missingPriceNote([product], currency)}, so no tier prices)`
+    : `${changed ? ';' : ','} unit prices rounded down${cost !== null ? ', never below cost' : ''}`
   return {
     currency,
     list_price: price === null ? null : fromMinor(priceToMinor(price, unit) * first.quantity, unit),
     discount_percent: first.discount_percent,
     bundle_price: first.total_price,
-    explanation: `${why}: ${ladder}${price === null ? ` (${missingPriceNote([product], currency)}, so no tier prices)` : ', unit prices rounded down'}${cost !== null ? ', never below cost' : ''}.`,
+    explanation: `${why}: ${ladder}${tail}.`,
     tiers
   }
 }
