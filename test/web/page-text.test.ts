@@ -136,7 +136,8 @@ t.test('bundle rows: measured bundles show their statistics', async t => {
 t.test('bundle rows: catalog heuristics never show a made-up statistic', async t => {
   const r = bundleRow(catalog)
   t.ok(r.heuristic)
-  t.match(r.type, /heuristic/)
+  t.equal(r.type, 'Suggested pairing (from your catalog, not from orders)', 'a catalog pairing was never bought together: it says what it is')
+  t.equal(bundleRow({ ...volume, source: 'catalog', stats: null }).type, 'Volume discount (suggested from your catalog, not from orders)')
   t.equal(r.together, MISSING)
   t.equal(r.lift, MISSING)
   t.equal(r.price, MISSING, 'no price when the file gave none')

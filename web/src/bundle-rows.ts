@@ -70,6 +70,15 @@ function volumePrice (b: Bundle): string {
   return priced.map(([quantity, total]) => `${quantity} for ${formatMoney(total, currency)}`.replace(/ /g, NBSP)).join(', ')
 }
 
+/** Catalog-only bundles were never bought together: they say what they are, not what they are not. */
+export const SUGGESTED_PAIRING = 'Suggested pairing (from your catalog, not from orders)'
+export const SUGGESTED_VOLUME = 'Volume discount (suggested from your catalog, not from orders)'
+
+function typeLabel (type: Bundle['type'], heuristic: boolean): string {
+  if (type === 'VOLUME') return heuristic ? SUGGESTED_VOLUME : 'Volume discount'
+  return heuristic ? SUGGESTED_PAIRING : 'Bought together'
+}
+
 export function bundleRow (b: Bundle): BundleRow {
   const heuristic = b.source === 'catalog' || b.stats === null
   const currency = b.pricing.currency
@@ -80,7 +89,7 @@ export function bundleRow (b: Bundle): BundleRow {
   return {
     rank: String(b.rank),
     products: products(b),
-    type: (b.type === 'VOLUME' ? 'Volume discount' : 'Bought together') + (heuristic ? ' (heuristic, from the catalog)' : ''),
+    type: typeLabel(b.type, heuristic),
     heuristic,
     together: heuristic || b.stats === null ? MISSING : b.stats.count.toLocaleString('en-US'),
     lift: heuristic || b.stats?.lift === null || b.stats?.lift === undefined ? MISSING : b.stats.lift.toFixed(2),

@@ -1,0 +1,90 @@
+// What the page says and how it looks in states a reviewer walked through: catalog-only bundles on a
+// phone, and what the page says after a refused upload. Real server (30-day cooldown), real Chromium.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import type { Browser, Page } from 'playwright-core'
+import { ensurePageBuilt, repoRoot, startRealServer, type RealServer } from './real-server.js'
+import { skipUnlessCI } from '../helpers/prerequisite.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const ARTIFACTS = path.join(repoRoot, 'test-artifacts/web')
+const missing = fs.existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`
+
+// The in-page functions below run in the browser; the test is compiled without the DOM lib.
+interface StyleGlobals {
+  document: { querySelectorAll: (selector: string) => ArrayLike<Element> }
+  getComputedStyle: (el: Element, pseudo?: string) => { fontStyle: string }
+}
+interface Element { querySelector: (selector: string) => Element | null, textContent: string | null }
+
+t.test('the merchant page\'s wording', { skip: skipUnlessCI(t, missing) }, async t => {
+  const { chromium } = await import('playwright-core')
+  ensurePageBuilt()
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-web-wording-'))
+  t.teardown(() => { fs.rmSync(tmp, { recursive: true, force: true }) })
+  let server: RealServer
+  try {
+    server = await startRealServer('page-wording', { QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' }, ARTIFACTS)
+  } catch (err) {
+    t.fail(`the real server did not start: ${(err as Error).message}`)
+    return
+  }
+  t.teardown(async () => { await server.stop() })
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+  })
+  t.teardown(async () => { await browser.close() })
+
+  /** Runs an install for `shop` through the API and waits for it to end `expected`. */
+  async function install (shop: string, csv: string, expected: string): Promise<void> {
+    const headers = { 'X-Shop-Domain': shop }
+    const form = new FormData()
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'file.csv')
+    const res = await fetch(`${server.url}/api/bundles/quick-install`, { method: 'POST', body: form, headers })
+    t.equal(res.status, 200, 'the upload is accepted')
+    let status = ''
+    for (let i = 0; i < 120 && status !== expected; i++) {
+      await new Promise(resolve => setTimeout(resolve, 500))
+      status = ((await (await fetch(`${server.url}/api/bundles/quick-install/status`, { headers })).json()) as { status?: string }).status ?? ''
+    }
+    t.equal(status, expected, `the install ended ${expected}`)
+  }
+
+  async function openFor (shop: string, viewport = { width: 1100, height: 900 }): Promise<Page> {
+    const page = await browser.newPage({ viewport })
+    await page.goto(`${server.url}/?shop=${shop}`)
+    return page
+  }
+
+  await t.test('catalog-only bundles say what they are; on a phone the "Type" label stays upright', async t => {
+    const shop = 'web-wording-catalog.myshopify.com'
+    const catalog = ['product_id,name,price,type',
+      'm1,Stoneware Mug,14.00,Mugs', 'm2,Enamel Mug,9.00,Mugs', 'm3,Travel Mug,19.00,Mugs',
+      't1,Green Tea,8.00,Tea', 't2,Black Tea,6.00,Tea', 't3,Herbal Tea,7.00,Tea',
+      'c1,Wool Scarf,30.00,Scarves', 'c2,Silk Scarf,45.00,Scarves', 'c3,Linen Scarf,25.00,Scarves',
+      'b1,Canvas Tote,22.00,Bags', 'b2,Leather Tote,60.00,Bags', 'b3,Mesh Bag,12.00,Bags'].join('\n') + '\n'
+    await install(shop, catalog, 'COMPLETED')
+    const page = await openFor(shop, { width: 390, height: 844 })
+    await page.locator('#status', { hasText: 'bundles ready' }).waitFor({ timeout: 15_000 })
+    const cells = await page.$$eval('#bundles-body tr', trs => trs.map(tr => tr.querySelector('td.type')?.textContent ?? ''))
+    t.ok(cells.length > 0, `the catalog gives bundles (${cells.length})`)
+    t.same(cells.filter(type => /bought together/i.test(type)), [], 'no catalog bundle is said to be bought together')
+    t.same(cells.filter(type => !type.endsWith('(from your catalog, not from orders)') && !type.endsWith('(suggested from your catalog, not from orders)')), [],
+      'every catalog bundle says where it comes from')
+    t.ok(cells.includes('Suggested pairing (from your catalog, not from orders)'), 'a pairing is a suggested pairing')
+    const styles = await page.evaluate(() => {
+      const g = globalThis as unknown as StyleGlobals
+      return Array.from(g.document.querySelectorAll('#bundles-body tr.heuristic td.type'), td => ({
+        label: g.getComputedStyle(td, '::before').fontStyle,
+        value: g.getComputedStyle(td.querySelector('div') as Element).fontStyle
+      }))
+    })
+    t.ok(styles.length === cells.length, 'every catalog row is marked as heuristic')
+    t.ok(styles.every(s => s.label === 'normal'), `the "Type" label is upright (${styles.map(s => s.label).join(', ')})`)
+    t.ok(styles.every(s => s.value === 'italic'), 'the value is italic, as heuristic rows are marked')
+    await page.close()
+  })
+})
