@@ -286,6 +286,13 @@ function describeFile (file: File | undefined): void {
   ui.fileInfo.textContent = file === undefined ? '' : `${file.name} (${formatBytes(file.size)})`
 }
 
+/** A file chosen or dropped: what was said about the last one ("The upload was not accepted.") is old news. */
+function fileChosen (file: File | undefined): void {
+  describeFile(file)
+  setAlert(null)
+  announce(file === undefined ? 'No file chosen.' : `${file.name} chosen: ready to upload.`)
+}
+
 async function startUpload (): Promise<void> {
   const file = ui.file.files?.[0]
   if (file === undefined) {
@@ -430,7 +437,7 @@ function wireEvents (): void {
   })
 
   ui.uploadForm.addEventListener('submit', e => { e.preventDefault(); void startUpload() })
-  ui.file.addEventListener('change', () => { describeFile(ui.file.files?.[0]); setAlert(null) })
+  ui.file.addEventListener('change', () => { fileChosen(ui.file.files?.[0]) })
   ui.retry.addEventListener('click', () => {
     if (ui.file.files?.[0] !== undefined) { void startUpload(); return }
     setAlert('Choose the file to upload again.', 'info', 'upload')
@@ -458,8 +465,7 @@ function wireEvents (): void {
     const files = e.dataTransfer?.files
     if (files === undefined || files.length === 0) return
     ui.file.files = files
-    describeFile(files[0])
-    setAlert(null)
+    fileChosen(files[0])
     ui.uploadButton.focus()
   })
   // A file dropped beside the zone must not navigate away from the page.
