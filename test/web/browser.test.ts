@@ -320,10 +320,11 @@ t.test('merchant page in a real browser', { skip: skipUnlessCI(t, missing) }, as
     await t.test('a tab still showing the failure, on Try again, gets the 409 sentence and the bundles', async t => {
       await staleToClick.setInputFiles('#file', files.orders)
       await staleToClick.click('#retry-button')
-      await waitForText(staleToClick, '#alert', 'Quick install already finished')
-      t.match(await alertText(staleToClick),
-        /^Quick install already finished on \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC and made \d+ bundles?\. You can run it again in 30 days\.$/)
       await waitForText(staleToClick, '#status', 'bundles ready')
+      t.equal(await alertText(staleToClick), 'Your file was not used: quick install had already finished for this shop. Its bundles are below.')
+      t.match(await staleToClick.textContent('#results-meta'),
+        /^Quick install made \d+ bundles? on \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC\. You can run it again in 30 days\./,
+        'when, what and when again: said once, above the bundles')
       t.notOk(await staleToClick.isVisible('#failed-section'), 'no "failed" card beside the sentence that it finished')
       t.ok((await staleToClick.$$('#bundles-body tr')).length > 0, 'the bundles the sentence speaks of are listed')
       t.notOk(await staleToClick.isVisible('#upload-section'), 'within the cooldown no upload is offered')

@@ -104,4 +104,31 @@ t.test('the merchant page\'s wording', { skip: skipUnlessCI(t, missing) }, async
     t.notOk(await page.isVisible('#upload-message'), 'and the refusal beside the button is gone')
     await page.close()
   })
+
+  await t.test('an upload refused with ALREADY_COMPLETED: the alert and the sentence above the bundles do not repeat each other', async t => {
+    const shop = 'web-wording-completed.myshopify.com'
+    const lines = ['order_id,product_id,product_title,quantity,price,currency']
+    for (let i = 0; i < 200; i++) {
+      if (i % 2 === 0) lines.push(`${i},CUP,Espresso Cup,1,12.00,USD`, `${i},BEAN,Espresso Beans,1,18.00,USD`)
+      lines.push(`${i},P${i % 20},Product ${i % 20},1,${5 + (i % 20)}.00,USD`)
+    }
+    const orders = path.join(tmp, 'orders-completed.csv')
+    fs.writeFileSync(orders, lines.join('\n') + '\n')
+    const page = await openFor(shop)
+    await page.locator('#status', { hasText: 'Ready' }).waitFor({ timeout: 15_000 })
+    // Meanwhile, another tab (here: the API) runs an install to the end.
+    await install(shop, lines.join('\n') + '\n', 'COMPLETED')
+    await page.setInputFiles('#file', orders)
+    await page.click('#upload-button')
+    await page.locator('#status', { hasText: 'bundles ready' }).waitFor({ timeout: 30_000 })
+    const alert = (await page.textContent('#alert')) ?? ''
+    const meta = (await page.textContent('#results-meta')) ?? ''
+    t.ok(await page.isVisible('#alert'), `the alert says what became of the file: ${alert}`)
+    t.match(meta, /^Quick install made \d+ bundles? on .* UTC\. You can run it again in 30 days\./, `the sentence above the bundles: ${meta}`)
+    const text = `${alert} ${meta}`
+    t.equal(text.split('You can run it again').length - 1, 1, 'when it can run again is said once')
+    t.equal(text.match(/ UTC/g)?.length ?? 0, 1, 'when it finished is said once')
+    t.equal(text.match(/made \d+ bundles?/g)?.length ?? 0, 1, 'how many bundles it made is said once')
+    await page.close()
+  })
 })

@@ -6,7 +6,7 @@ import { authModeFrom, normaliseShop } from './auth-mode.js'
 import { Session, SessionUnavailableError, initialShop, rememberShop, showShopInAddress } from './auth.js'
 import { show } from './dom.js'
 import {
-  NO_SESSION, SESSION_REFUSED, SESSION_UNAVAILABLE, completedSentence, downloadFailure, formatBytes, formatElapsed,
+  ALREADY_COMPLETED_SHOWN, NO_SESSION, SESSION_REFUSED, SESSION_UNAVAILABLE, completedSentence, downloadFailure, formatBytes, formatElapsed,
   lostContactNote, plural, previousBundlesSentence, stoppedChecking, uploadRefusal
 } from './messages.js'
 import { backoffDelay, createPoller, type Poller } from './poller.js'
@@ -336,7 +336,10 @@ async function startUpload (): Promise<void> {
       // Another tab (or person) finished an install since this page last looked: show it, with its
       // bundles and cooldown, instead of the stale state. At the top: the form may go with the cooldown.
       setAlert(refusal.text, 'info')
+      const before = shown
       await refreshStatus({ follow: true, keepAlert: true })
+      // Now shown, the sentence above its bundles says what the alert said: say it once.
+      if (current === view && shown !== before && shown.state === 'COMPLETED') setAlert(ALREADY_COMPLETED_SHOWN, 'info')
       return
     }
     setAlert(refusal.text, 'error', 'upload')

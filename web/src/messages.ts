@@ -72,6 +72,12 @@ export function alreadyCompletedSentence (d: AlreadyCompleted): string {
   return `${parts[0]}. ${cooldownSentence(d.can_retry_in_days)}`.trim()
 }
 
+/**
+ * The alert once a 409 ALREADY_COMPLETED has brought up that install: the sentence above its bundles
+ * says when it finished, what it made and when it can run again, so this says only what became of the file.
+ */
+export const ALREADY_COMPLETED_SHOWN = 'Your file was not used: quick install had already finished for this shop. Its bundles are below.'
+
 export function alreadyProcessingSentence (d: AlreadyProcessing): string {
   const when = formatTime(d.started_at)
   return `A quick install is already running for this shop${when === null ? '' : ` (started ${when})`}. Showing its progress instead.`
