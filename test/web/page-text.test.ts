@@ -144,6 +144,20 @@ t.test('bundle rows: catalog heuristics never show a made-up statistic', async t
   t.equal(r.listPrice, null)
 })
 
+t.test('bundle rows: large figures are grouped like the rest of the page, with or without a currency', async t => {
+  const big: Bundle = {
+    ...fbt,
+    stats: { count: 12345, support: 0.02, confidence: [0.4, 0.3], lift: 1234.567, leverage: 0.01 },
+    pricing: { currency: null, list_price: 12345.5, discount_percent: 5, bundle_price: 11728.19, explanation: '' }
+  }
+  const r = bundleRow(big)
+  t.equal(r.together, '12,345')
+  t.equal(r.lift, '1,234.57')
+  t.equal(r.price, '11,728.19', 'a file naming no currency: grouped, two decimals')
+  t.equal(r.listPrice, '12,345.50')
+  t.equal(bundleRow({ ...big, pricing: { ...big.pricing, currency: 'USD' } }).price, '$11,728.19')
+})
+
 t.test('bundle rows: volume tiers, lift not applicable', async t => {
   const r = bundleRow(volume)
   t.equal(r.products, 'Socks, buy 2 or 3')

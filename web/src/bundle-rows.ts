@@ -28,7 +28,8 @@ export function formatMoney (amount: number | null | undefined, currency: string
       return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount)
     } catch { /* unknown code: plain number below */ }
   }
-  return amount.toFixed(2)
+  // No currency (a file that names none): the same grouping as every other figure on the page.
+  return amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 }
 
 function percent (p: number): string {
@@ -92,7 +93,7 @@ export function bundleRow (b: Bundle): BundleRow {
     type: typeLabel(b.type, heuristic),
     heuristic,
     together: heuristic || b.stats === null ? MISSING : b.stats.count.toLocaleString('en-US'),
-    lift: heuristic || b.stats?.lift === null || b.stats?.lift === undefined ? MISSING : b.stats.lift.toFixed(2),
+    lift: heuristic || b.stats?.lift === null || b.stats?.lift === undefined ? MISSING : b.stats.lift.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
     discount: discount(b),
     price,
     listPrice: !volume && list !== null && price !== MISSING && b.pricing.bundle_price !== list ? formatMoney(list, currency) : null,

@@ -251,7 +251,7 @@ function fillResults (page: BundlesPage): number {
   renderSummary(ui.summary, page.summary)
   const total = page.total ?? page.bundles.length
   if (total > page.bundles.length) {
-    ui.resultsMeta.textContent += ` Showing the best ${page.bundles.length} of ${total}; the CSV has them all.`
+    ui.resultsMeta.textContent += ` Showing the best ${page.bundles.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}; the CSV has them all.`
   }
   return total
 }
