@@ -8,11 +8,10 @@ import path from 'node:path'
 import t from 'tap'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { SignJWT } from 'jose'
-import { ensurePageBuilt, repoRoot, startRealServer, type RealServer } from './real-server.js'
+import { ensurePageBuilt, repoRoot } from './real-server.js'
+import { ARTIFACTS, chromiumMissing, launchChromium, startPageServer } from './page-session.js'
 import { skipUnlessCI } from '../helpers/prerequisite.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = path.join(repoRoot, 'test-artifacts/web')
 const GEN_SHOP = path.join(repoRoot, '../shared/tools/gen-shop.mjs')
 // Big enough that its run is still going when the page reloads (override to tune on a faster machine).
 const BIG_ORDERS = Number(process.env.WEB_TEST_BIG_ORDERS ?? 300_000)
@@ -70,14 +69,13 @@ async function overflowAt (page: Page): Promise<{ page: number, cells: string[] 
 /** Visible text with the no-break spaces the page puts inside a volume tier made plain. */
 const plain = (text: string | null): string => (text ?? '').replace(/\u00a0/g, ' ')
 
-const missing = !fs.existsSync(CHROMIUM)
-  ? `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`
+const missing = chromiumMissing !== false
+  ? chromiumMissing
   : !fs.existsSync(GEN_SHOP)
       ? `${GEN_SHOP} is missing (the shop generator beside the repository)`
       : false
 
 t.test('merchant page in a real browser', { skip: skipUnlessCI(t, missing) }, async t => {
-  const { chromium } = await import('playwright-core')
   ensurePageBuilt()
   fs.mkdirSync(ARTIFACTS, { recursive: true })
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-web-files-'))
@@ -111,22 +109,12 @@ t.test('merchant page in a real browser', { skip: skipUnlessCI(t, missing) }, as
   }
   fs.writeFileSync(files.small, small.join('\n') + '\n')
 
-  let server: RealServer
-  try {
-    server = await startRealServer('development', { QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' }, ARTIFACTS)
-  } catch (err) {
-    t.fail(`the real server did not start: ${(err as Error).message}`)
-    return
-  }
-  t.teardown(async () => { await server.stop() })
+  const started = await startPageServer(t, 'development', { QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' })
+  if (started === null) return
+  const server = started
   t.comment(`the service runs on ${server.database}`)
 
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run']
-  })
-  t.teardown(async () => { await browser.close() })
+  const browser: Browser = await launchChromium(t)
   const context: BrowserContext = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true })
 
   // Every request any page makes must stay on the service (no CDN, nothing external).
@@ -455,9 +443,10 @@ t.test('merchant page in a real browser', { skip: skipUnlessCI(t, missing) }, as
     const secret = 'web-test-api-secret-0123456789'
     // A 1 MB upload limit here, so the 2 MB export shows the 413 sentence; no cooldown, so a second
     // install can run (and fail) while the first one's bundles are still the shop's.
-    const shopify = await startRealServer('shopify',
-      { SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: secret, MAX_UPLOAD_MB: '1', QUICK_INSTALL_COOLDOWN_DAYS: '0' }, ARTIFACTS)
-    t.teardown(async () => { await shopify.stop() })
+    const started = await startPageServer(t, 'shopify',
+      { SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: secret, MAX_UPLOAD_MB: '1', QUICK_INSTALL_COOLDOWN_DAYS: '0' })
+    if (started === null) return
+    const shopify = started
     services.push(shopify.url)
     const shop = 'web-token.myshopify.com'
     const now = Math.floor(Date.now() / 1000)

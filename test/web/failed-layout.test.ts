@@ -1,28 +1,18 @@
 // A failed run shown with the bundles of the previous install: the failure card says "choose another
 // below", so the file field must come right below it, not after the (up to 200) bundles. Real server
 // (no cooldown, so a second install may follow a completed one), real Chromium.
-import fs from 'node:fs'
-import path from 'node:path'
 import t from 'tap'
-import { ensurePageBuilt, repoRoot, startRealServer, type RealServer } from './real-server.js'
+import { ensurePageBuilt } from './real-server.js'
+import { chromiumMissing, launchChromium, startPageServer } from './page-session.js'
 import { skipUnlessCI } from '../helpers/prerequisite.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = path.join(repoRoot, 'test-artifacts/web')
-const missing = fs.existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`
 const SHOP = 'web-failed-layout.myshopify.com'
 
-t.test('after a failure, the file field comes before the previous bundles', { skip: skipUnlessCI(t, missing) }, async t => {
-  const { chromium } = await import('playwright-core')
+t.test('after a failure, the file field comes before the previous bundles', { skip: skipUnlessCI(t, chromiumMissing) }, async t => {
   ensurePageBuilt()
-  let server: RealServer
-  try {
-    server = await startRealServer('failed-layout', { QUICK_INSTALL_COOLDOWN_DAYS: '0', WORKER_POLL_SECONDS: '0.5' }, ARTIFACTS)
-  } catch (err) {
-    t.fail(`the real server did not start: ${(err as Error).message}`)
-    return
-  }
-  t.teardown(async () => { await server.stop() })
+  const started = await startPageServer(t, 'failed-layout', { QUICK_INSTALL_COOLDOWN_DAYS: '0', WORKER_POLL_SECONDS: '0.5' })
+  if (started === null) return
+  const server = started
   const headers = { 'X-Shop-Domain': SHOP }
   async function install (csv: string, expected: string): Promise<void> {
     const form = new FormData()
@@ -47,11 +37,7 @@ t.test('after a failure, the file field comes before the previous bundles', { sk
   // One product per order, one unit each: nothing to bundle, so this run fails.
   await install('order_id,product_id,quantity,price\n' + Array.from({ length: 60 }, (_, i) => `${i},P${i % 6},1,9.00`).join('\n') + '\n', 'FAILED')
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
-  })
-  t.teardown(async () => { await browser.close() })
+  const browser = await launchChromium(t)
   for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
     const page = await browser.newPage({ viewport })
     await page.goto(`${server.url}/?shop=${SHOP}`)

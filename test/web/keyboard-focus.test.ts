@@ -6,12 +6,10 @@ import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { ensurePageBuilt, repoRoot, startRealServer, type RealServer } from './real-server.js'
+import { ensurePageBuilt } from './real-server.js'
+import { chromiumMissing, espressoOrderLines, launchChromium, startPageServer } from './page-session.js'
 import { skipUnlessCI } from '../helpers/prerequisite.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = path.join(repoRoot, 'test-artifacts/web')
-const missing = fs.existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`
 
 async function focusedId (page: Page): Promise<string> {
   return await page.evaluate(() => {
@@ -20,8 +18,7 @@ async function focusedId (page: Page): Promise<string> {
   })
 }
 
-t.test('focus after an upload refused, a failed run retried and a CSV download', { skip: skipUnlessCI(t, missing) }, async t => {
-  const { chromium } = await import('playwright-core')
+t.test('focus after an upload refused, a failed run retried and a CSV download', { skip: skipUnlessCI(t, chromiumMissing) }, async t => {
   ensurePageBuilt()
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-web-focus-'))
   t.teardown(() => { fs.rmSync(tmp, { recursive: true, force: true }) })
@@ -30,26 +27,13 @@ t.test('focus after an upload refused, a failed run retried and a CSV download',
   const noPairs = path.join(tmp, 'single-item-orders.csv')
   fs.writeFileSync(noPairs, 'order_id,product_id,quantity,price\n' + Array.from({ length: 60 }, (_, i) => `${i},P${i % 6},1,9.00`).join('\n') + '\n')
   const orders = path.join(tmp, 'orders.csv')
-  const lines = ['order_id,product_id,product_title,quantity,price,currency']
-  for (let i = 0; i < 200; i++) {
-    if (i % 2 === 0) lines.push(`${i},CUP,Espresso Cup,1,12.00,USD`, `${i},BEAN,Espresso Beans,1,18.00,USD`)
-    lines.push(`${i},P${i % 20},Product ${i % 20},1,${5 + (i % 20)}.00,USD`)
-  }
+  const lines = espressoOrderLines()
   fs.writeFileSync(orders, lines.join('\n') + '\n')
 
-  let server: RealServer
-  try {
-    server = await startRealServer('keyboard-focus', { QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' }, ARTIFACTS)
-  } catch (err) {
-    t.fail(`the real server did not start: ${(err as Error).message}`)
-    return
-  }
-  t.teardown(async () => { await server.stop() })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
-  })
-  t.teardown(async () => { await browser.close() })
+  const started = await startPageServer(t, 'keyboard-focus', { QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' })
+  if (started === null) return
+  const server = started
+  const browser = await launchChromium(t)
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true })
   const page = await context.newPage()
   await page.goto(`${server.url}/?shop=web-focus.myshopify.com`)

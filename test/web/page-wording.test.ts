@@ -4,13 +4,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import type { Browser, Page } from 'playwright-core'
-import { ensurePageBuilt, repoRoot, startRealServer, type RealServer } from './real-server.js'
+import type { Page } from 'playwright-core'
+import { ensurePageBuilt } from './real-server.js'
+import { chromiumMissing, espressoOrderLines, launchChromium, startPageServer } from './page-session.js'
 import { skipUnlessCI } from '../helpers/prerequisite.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = path.join(repoRoot, 'test-artifacts/web')
-const missing = fs.existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`
 
 // The in-page functions below run in the browser; the test is compiled without the DOM lib.
 interface StyleGlobals {
@@ -19,24 +17,14 @@ interface StyleGlobals {
 }
 interface Element { querySelector: (selector: string) => Element | null, textContent: string | null }
 
-t.test('the merchant page\'s wording', { skip: skipUnlessCI(t, missing) }, async t => {
-  const { chromium } = await import('playwright-core')
+t.test('the merchant page\'s wording', { skip: skipUnlessCI(t, chromiumMissing) }, async t => {
   ensurePageBuilt()
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-web-wording-'))
   t.teardown(() => { fs.rmSync(tmp, { recursive: true, force: true }) })
-  let server: RealServer
-  try {
-    server = await startRealServer('page-wording', { QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' }, ARTIFACTS)
-  } catch (err) {
-    t.fail(`the real server did not start: ${(err as Error).message}`)
-    return
-  }
-  t.teardown(async () => { await server.stop() })
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
-  })
-  t.teardown(async () => { await browser.close() })
+  const started = await startPageServer(t, 'page-wording', { QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' })
+  if (started === null) return
+  const server = started
+  const browser = await launchChromium(t)
 
   /** Runs an install for `shop` through the API and waits for it to end `expected`. */
   async function install (shop: string, csv: string, expected: string): Promise<void> {
@@ -107,11 +95,7 @@ t.test('the merchant page\'s wording', { skip: skipUnlessCI(t, missing) }, async
 
   await t.test('an upload refused with ALREADY_COMPLETED: the alert and the sentence above the bundles do not repeat each other', async t => {
     const shop = 'web-wording-completed.myshopify.com'
-    const lines = ['order_id,product_id,product_title,quantity,price,currency']
-    for (let i = 0; i < 200; i++) {
-      if (i % 2 === 0) lines.push(`${i},CUP,Espresso Cup,1,12.00,USD`, `${i},BEAN,Espresso Beans,1,18.00,USD`)
-      lines.push(`${i},P${i % 20},Product ${i % 20},1,${5 + (i % 20)}.00,USD`)
-    }
+    const lines = espressoOrderLines()
     const orders = path.join(tmp, 'orders-completed.csv')
     fs.writeFileSync(orders, lines.join('\n') + '\n')
     const page = await openFor(shop)

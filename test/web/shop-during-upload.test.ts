@@ -1,32 +1,18 @@
 // Development mode: the shop cannot be chosen again while an upload is being sent. Choosing it (even
 // the same shop) started a new view that dropped the upload's answer, so the page said "Ready" while
 // the install the upload started was running. Real server, real Chromium, a throttled upload.
-import fs from 'node:fs'
-import path from 'node:path'
 import t from 'tap'
-import { ensurePageBuilt, repoRoot, startRealServer, type RealServer } from './real-server.js'
+import { ensurePageBuilt } from './real-server.js'
+import { chromiumMissing, launchChromium, startPageServer } from './page-session.js'
 import { skipUnlessCI } from '../helpers/prerequisite.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = path.join(repoRoot, 'test-artifacts/web')
-const missing = fs.existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`
 
-t.test('the shop stays put while an upload is being sent', { skip: skipUnlessCI(t, missing) }, async t => {
-  const { chromium } = await import('playwright-core')
+t.test('the shop stays put while an upload is being sent', { skip: skipUnlessCI(t, chromiumMissing) }, async t => {
   ensurePageBuilt()
-  let server: RealServer
-  try {
-    server = await startRealServer('shop-during-upload', { QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' }, ARTIFACTS)
-  } catch (err) {
-    t.fail(`the real server did not start: ${(err as Error).message}`)
-    return
-  }
-  t.teardown(async () => { await server.stop() })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
-  })
-  t.teardown(async () => { await browser.close() })
+  const started = await startPageServer(t, 'shop-during-upload', { QUICK_INSTALL_COOLDOWN_DAYS: '30', WORKER_POLL_SECONDS: '0.5' })
+  if (started === null) return
+  const server = started
+  const browser = await launchChromium(t)
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
   const page = await context.newPage()
   await page.goto(`${server.url}/?shop=web-shop-upload.myshopify.com`)
