@@ -3,7 +3,7 @@
 // a reload. Real server, real Chromium; the first answers are cut by the browser's request routing.
 import t from 'tap'
 import { ensurePageBuilt } from './real-server.js'
-import { chromiumMissing, espressoOrderLines, launchChromium, startPageServer } from './page-session.js'
+import { chromiumMissing, espressoOrderLines, installThroughApi, launchChromium, startPageServer } from './page-session.js'
 import { skipUnlessCI } from '../helpers/prerequisite.js'
 
 const SHOP = 'web-bundles-retry.myshopify.com'
@@ -16,17 +16,7 @@ t.test('the bundles of a completed install load once the service answers again',
 
   // A completed install, made through the API.
   const lines = espressoOrderLines()
-  const form = new FormData()
-  form.append('file', new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }), 'orders.csv')
-  const headers = { 'X-Shop-Domain': SHOP }
-  const res = await fetch(`${server.url}/api/bundles/quick-install`, { method: 'POST', body: form, headers })
-  t.equal(res.status, 200, 'the upload is accepted')
-  let status = ''
-  for (let i = 0; i < 120 && status !== 'COMPLETED'; i++) {
-    await new Promise(resolve => setTimeout(resolve, 500))
-    status = ((await (await fetch(`${server.url}/api/bundles/quick-install/status`, { headers })).json()) as { status?: string }).status ?? ''
-  }
-  t.equal(status, 'COMPLETED', 'the install completed')
+  await installThroughApi(t, server.url, SHOP, lines.join('\n') + '\n')
 
   const browser = await launchChromium(t)
   const page = await browser.newPage()

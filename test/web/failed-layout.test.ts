@@ -3,7 +3,7 @@
 // (no cooldown, so a second install may follow a completed one), real Chromium.
 import t from 'tap'
 import { ensurePageBuilt } from './real-server.js'
-import { chromiumMissing, launchChromium, startPageServer } from './page-session.js'
+import { chromiumMissing, installThroughApi, launchChromium, startPageServer } from './page-session.js'
 import { skipUnlessCI } from '../helpers/prerequisite.js'
 
 const SHOP = 'web-failed-layout.myshopify.com'
@@ -13,19 +13,6 @@ t.test('after a failure, the file field comes before the previous bundles', { sk
   const started = await startPageServer(t, 'failed-layout', { QUICK_INSTALL_COOLDOWN_DAYS: '0', WORKER_POLL_SECONDS: '0.5' })
   if (started === null) return
   const server = started
-  const headers = { 'X-Shop-Domain': SHOP }
-  async function install (csv: string, expected: string): Promise<void> {
-    const form = new FormData()
-    form.append('file', new Blob([csv], { type: 'text/csv' }), 'orders.csv')
-    const res = await fetch(`${server.url}/api/bundles/quick-install`, { method: 'POST', body: form, headers })
-    t.equal(res.status, 200, 'the upload is accepted')
-    let status = ''
-    for (let i = 0; i < 120 && status !== expected; i++) {
-      await new Promise(resolve => setTimeout(resolve, 500))
-      status = ((await (await fetch(`${server.url}/api/bundles/quick-install/status`, { headers })).json()) as { status?: string }).status ?? ''
-    }
-    t.equal(status, expected, `the install ended ${expected}`)
-  }
   // Many bundles: 40 products, each bought with its partner in every other order.
   const lines = ['order_id,product_id,product_title,quantity,price,currency']
   for (let i = 0; i < 1200; i++) {
@@ -33,9 +20,9 @@ t.test('after a failure, the file field comes before the previous bundles', { sk
     lines.push(`${i},P${p},Product ${p},1,${10 + p}.00,USD`)
     if (i % 2 === 0) lines.push(`${i},Q${p},Partner ${p},1,${5 + p}.00,USD`)
   }
-  await install(lines.join('\n') + '\n', 'COMPLETED')
+  await installThroughApi(t, server.url, SHOP, lines.join('\n') + '\n', 'COMPLETED')
   // One product per order, one unit each: nothing to bundle, so this run fails.
-  await install('order_id,product_id,quantity,price\n' + Array.from({ length: 60 }, (_, i) => `${i},P${i % 6},1,9.00`).join('\n') + '\n', 'FAILED')
+  await installThroughApi(t, server.url, SHOP, 'order_id,product_id,quantity,price\n' + Array.from({ length: 60 }, (_, i) => `${i},P${i % 6},1,9.00`).join('\n') + '\n', 'FAILED')
 
   const browser = await launchChromium(t)
   for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {

@@ -54,3 +54,24 @@ export function espressoOrderLines (orders = 200, others = 20, fillerTitle = 'Pr
   }
   return lines
 }
+
+/**
+ * Runs an install of `csv` for `shop` through the API, then polls its status as the page does (every
+ * 0.5 s, up to a minute) until it ends `expected`; both steps are assertions.
+ */
+export async function installThroughApi (
+  t: { equal: (found: unknown, wanted: unknown, message: string) => unknown },
+  serverUrl: string, shop: string, csv: string, expected = 'COMPLETED'
+): Promise<void> {
+  const headers = { 'X-Shop-Domain': shop }
+  const form = new FormData()
+  form.append('file', new Blob([csv], { type: 'text/csv' }), 'orders.csv')
+  const res = await fetch(`${serverUrl}/api/bundles/quick-install`, { method: 'POST', body: form, headers })
+  t.equal(res.status, 200, 'the upload is accepted')
+  let status = ''
+  for (let i = 0; i < 120 && status !== expected; i++) {
+    await new Promise(resolve => setTimeout(resolve, 500))
+    status = ((await (await fetch(`${serverUrl}/api/bundles/quick-install/status`, { headers })).json()) as { status?: string }).status ?? ''
+  }
+  t.equal(status, expected, `the install ended ${expected}`)
+}

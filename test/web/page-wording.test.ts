@@ -6,7 +6,7 @@ import path from 'node:path'
 import t from 'tap'
 import type { Page } from 'playwright-core'
 import { ensurePageBuilt } from './real-server.js'
-import { chromiumMissing, espressoOrderLines, launchChromium, startPageServer } from './page-session.js'
+import { chromiumMissing, espressoOrderLines, installThroughApi, launchChromium, startPageServer } from './page-session.js'
 import { skipUnlessCI } from '../helpers/prerequisite.js'
 
 
@@ -26,21 +26,6 @@ t.test('the merchant page\'s wording', { skip: skipUnlessCI(t, chromiumMissing) 
   const server = started
   const browser = await launchChromium(t)
 
-  /** Runs an install for `shop` through the API and waits for it to end `expected`. */
-  async function install (shop: string, csv: string, expected: string): Promise<void> {
-    const headers = { 'X-Shop-Domain': shop }
-    const form = new FormData()
-    form.append('file', new Blob([csv], { type: 'text/csv' }), 'file.csv')
-    const res = await fetch(`${server.url}/api/bundles/quick-install`, { method: 'POST', body: form, headers })
-    t.equal(res.status, 200, 'the upload is accepted')
-    let status = ''
-    for (let i = 0; i < 120 && status !== expected; i++) {
-      await new Promise(resolve => setTimeout(resolve, 500))
-      status = ((await (await fetch(`${server.url}/api/bundles/quick-install/status`, { headers })).json()) as { status?: string }).status ?? ''
-    }
-    t.equal(status, expected, `the install ended ${expected}`)
-  }
-
   async function openFor (shop: string, viewport = { width: 1100, height: 900 }): Promise<Page> {
     const page = await browser.newPage({ viewport })
     await page.goto(`${server.url}/?shop=${shop}`)
@@ -54,7 +39,7 @@ t.test('the merchant page\'s wording', { skip: skipUnlessCI(t, chromiumMissing) 
       't1,Green Tea,8.00,Tea', 't2,Black Tea,6.00,Tea', 't3,Herbal Tea,7.00,Tea',
       'c1,Wool Scarf,30.00,Scarves', 'c2,Silk Scarf,45.00,Scarves', 'c3,Linen Scarf,25.00,Scarves',
       'b1,Canvas Tote,22.00,Bags', 'b2,Leather Tote,60.00,Bags', 'b3,Mesh Bag,12.00,Bags'].join('\n') + '\n'
-    await install(shop, catalog, 'COMPLETED')
+    await installThroughApi(t, server.url, shop, catalog, 'COMPLETED')
     const page = await openFor(shop, { width: 390, height: 844 })
     await page.locator('#status', { hasText: 'bundles ready' }).waitFor({ timeout: 15_000 })
     const cells = await page.$$eval('#bundles-body tr', trs => trs.map(tr => tr.querySelector('td.type')?.textContent ?? ''))
@@ -101,7 +86,7 @@ t.test('the merchant page\'s wording', { skip: skipUnlessCI(t, chromiumMissing) 
     const page = await openFor(shop)
     await page.locator('#status', { hasText: 'Ready' }).waitFor({ timeout: 15_000 })
     // Meanwhile, another tab (here: the API) runs an install to the end.
-    await install(shop, lines.join('\n') + '\n', 'COMPLETED')
+    await installThroughApi(t, server.url, shop, lines.join('\n') + '\n', 'COMPLETED')
     await page.setInputFiles('#file', orders)
     await page.click('#upload-button')
     await page.locator('#status', { hasText: 'bundles ready' }).waitFor({ timeout: 30_000 })
