@@ -7,6 +7,9 @@ const DAY_MS = 86_400_000
 /** "1 day", "2 days", "0 days": the merchant reads these sentences. */
 export const days = (n: number): string => `${n} day${n === 1 ? '' : 's'}`
 
+/** When an install completed, in whole days: "today", "1 day ago", "3 days ago". */
+export const daysAgo = (n: number): string => (n === 0 ? 'today' : `${days(n)} ago`)
+
 export const apiStatus = (status: string): 'PROCESSING' | 'COMPLETED' | 'FAILED' =>
   status.toUpperCase() as 'PROCESSING' | 'COMPLETED' | 'FAILED'
 
@@ -76,7 +79,7 @@ export function assertCanStart (latest: CsvUpload | undefined, now: Date, cooldo
         bundles_created: latest.processed_rows,
         days_since_install: daysSinceInstall,
         can_retry_in_days: canRetryInDays,
-        message: `Quick install completed ${days(daysSinceInstall)} ago. You can run it again in ${days(canRetryInDays)}.`
+        message: `Quick install completed ${daysAgo(daysSinceInstall)}. You can run it again in ${days(canRetryInDays)}.`
       })
     }
   }

@@ -92,6 +92,9 @@ t.test('one day of cooldown left is "1 day", not "1 days", in the status and in 
   await app.db.orm.execute(sql`update csv_uploads set completed_at = now() - interval '1 day' - interval '1 minute' where id = ${id}`)
   const dayOld = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, h)
   t.match(dayOld.json().detail, { days_since_install: 1, message: 'Quick install completed 1 day ago. You can run it again in 29 days.' }, 'one day since the install')
+  await app.db.orm.execute(sql`update csv_uploads set completed_at = now() - interval '1 hour' where id = ${id}`)
+  const sameDay = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, h)
+  t.match(sameDay.json().detail, { days_since_install: 0, message: 'Quick install completed today. You can run it again in 30 days.' }, 'an install of today is not "0 days ago"')
 })
 
 t.test('design scenario 3: the status endpoint walks through its five shapes', async (t) => {
