@@ -1,7 +1,7 @@
 import t from 'tap'
 import { buildBundleList } from '../../src/engine/bundles/index.js'
 import { toTable } from '../../src/cli/bundles.js'
-import { percent, wholePercent } from '../../src/engine/bundles/describe.js'
+import { count, percent, times, wholePercent } from '../../src/engine/bundles/describe.js'
 import { ordersResult, product } from './helpers/ingest-fixtures.js'
 
 t.test('a share short of all never reads 100%, nor one above none 0%', async t => {
@@ -41,4 +41,21 @@ t.test('an FBT explanation and the table do not claim every anchor order holds t
   })
   t.match(table, />99%\/100%/, 'the confidence column: >99% for the lamp, 100% for the bulb')
   t.notMatch(table, /100%\/100%/)
+})
+
+t.test('counts in explanations are grouped by thousands, as a merchant reads them', async t => {
+  t.equal(count(2820), '2,820')
+  t.equal(count(999), '999')
+  t.equal(times(1234.4), '1,234×')
+  t.equal(times(4.25), '4.3×')
+  // 1,200 orders Lamp + Bulb among 2,400: the reason names both counts with a separator.
+  const products = [product('lamp', { title: 'Desk Lamp', price: 40 }), product('bulb', { title: 'Lamp Bulb', price: 5 }),
+    ...Array.from({ length: 7 }, (_, i) => product(`o${i}`, { price: 3 }))]
+  const orders: number[][] = []
+  for (let i = 0; i < 1200; i++) orders.push([0, 1])
+  for (let i = 0; i < 1200; i++) orders.push([2 + (i % 7)])
+  const { bundles } = buildBundleList(ordersResult(products, orders))
+  const fbt = bundles.find(b => b.type === 'FBT')
+  if (fbt === undefined) throw new Error('no FBT bundle')
+  t.match(fbt.reason, /^Bought together in 1,200 of 2,400 orders, /, fbt.reason)
 })

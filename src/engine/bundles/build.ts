@@ -6,6 +6,7 @@ import { mineFrequentItemsets } from '../mining/index.js'
 import { scoreLargerSets, scorePairs } from './fbt-candidates.js'
 import { scoreVolume } from './volume-candidates.js'
 import { fbtBundle, volumeBundle } from './order-bundles.js'
+import { count } from './describe.js'
 import { catalogBundles } from './catalog-offers.js'
 import { resolveOptions } from './options.js'
 import type { ResolvedOptions } from './options.js'
@@ -79,7 +80,7 @@ function noBundles (ingested: IngestResult, options: ResolvedOptions, frequentPa
   const together = multiProduct === 0
     ? 'No order had two or more products'
     : frequentPairs === 0
-      ? `No two products were bought together in at least ${options.minCount} orders (${multiProduct} of ${orders} orders had two or more products)`
+      ? `No two products were bought together in at least ${count(options.minCount)} orders (${count(multiProduct)} of ${count(orders)} orders had two or more products)`
       : `No pair bought together in at least ${options.minCount} orders did so clearly more often than chance`
   const several = multiUnit === 0
     ? 'no product was bought several at a time'
@@ -106,7 +107,7 @@ function skippedNote (ingested: IngestResult): string {
   const total = skipped.reduce((sum, [, n]) => sum + n, 0)
   const shown = skipped.slice(0, 3).map(([reason, n]) => `${reason.replaceAll('_', ' ')}: ${n}`)
   if (skipped.length > 3) shown.push(`${skipped.length - 3} other reason(s)`)
-  return ` Also, ${total} of ${ingested.summary.rows_read} data rows were skipped as unreadable (${shown.join(', ')}), ` +
+  return ` Also, ${count(total)} of ${count(ingested.summary.rows_read)} data rows were skipped as unreadable (${shown.join(', ')}), ` +
     'which may be why: check that those columns hold what their names say.'
 }
 

@@ -52,6 +52,11 @@ export function wholePercent (x: number): string {
   return `${shown}%`
 }
 
+/** A count as a merchant reads it in a sentence: "2,820 orders", not "2820 orders". */
+export function count (n: number): string {
+  return n.toLocaleString('en-US')
+}
+
 export function times (x: number): string {
-  return `${x >= 10 ? Math.round(x) : Math.round(x * 10) / 10}×`
+  return `${x >= 10 ? count(Math.round(x)) : Math.round(x * 10) / 10}×`
 }

@@ -3,7 +3,7 @@ import type { Bundle, IngestResult } from '../types.js'
 import type { FrequentItemsets } from '../mining/index.js'
 import type { FbtCandidate } from './fbt-candidates.js'
 import type { VolumeCandidate } from './volume-candidates.js'
-import { bundleItem, fbtStats, percent, times, volumeStats } from './describe.js'
+import { bundleItem, count, fbtStats, percent, times, volumeStats } from './describe.js'
 import { fbtDiscountPercent, priceSet, priceVolume, VOLUME_GENTLE_SHARE, VOLUME_TIERS_GENTLE, VOLUME_TIERS_STANDARD } from './pricing.js'
 
 type Unranked = Omit<Bundle, 'rank'>
@@ -27,7 +27,7 @@ export function fbtBundle (c: FbtCandidate, ingested: IngestResult, mined: Frequ
   const restTitles = rest.map(p => p.title).join(' and ')
   const chanceNote = c.items.length === 2
     ? `${times(stats.lift ?? 0)} as often as chance predicts`
-    : `in ${Math.max(0, Math.round(c.count - c.expected))} more orders than its strongest split explains`
+    : `in ${count(Math.max(0, Math.round(c.count - c.expected)))} more orders than its strongest split explains`
   const pricing = priceSet(
     products.map(p => ({ price: p.price, cost: p.cost, quantity: 1, title: p.title, priceInOtherCurrencyOnly: p.priceInOtherCurrencyOnly })),
     fbtDiscountPercent(attach, ids.length),
@@ -42,7 +42,7 @@ export function fbtBundle (c: FbtCandidate, ingested: IngestResult, mined: Frequ
     pricing,
     score: round3(c.score),
     source: 'orders',
-    reason: `Bought together in ${c.count} of ${orders} orders, ${chanceNote}.`
+    reason: `Bought together in ${count(c.count)} of ${count(orders)} orders, ${chanceNote}.`
   }
 }
 
@@ -65,7 +65,7 @@ export function volumeBundle (c: VolumeCandidate, ingested: IngestResult, orders
     pricing,
     score: round3(c.score),
     source: 'orders',
-    reason: `${c.count} of the ${c.orders} orders with ${product.title} bought 2 or more units.`
+    reason: `${count(c.count)} of the ${count(c.orders)} orders with ${product.title} bought 2 or more units.`
   }
 }
 
