@@ -14,6 +14,20 @@ import type { ThreadSource } from '../../src/engine/run-in-worker.js'
 
 const skip = onPostgres() ? false : 'needs DATABASE_URL (Postgres): PGlite has one session and no lock waits'
 
+/**
+ * A session stuck inside a transaction that holds `shop`'s upload lock (the key lockShop takes), as a
+ * hung instance would; it commits when the test says so, and is closed at teardown.
+ */
+async function holdShopLock (t: { teardown: (fn: () => Promise<void>) => void }, url: string | undefined, shop: string): Promise<pg.Client> {
+  const holder = new pg.Client({ connectionString: url })
+  holder.on('error', () => {})
+  await holder.connect()
+  t.teardown(async () => { await holder.end() })
+  await holder.query('begin')
+  await holder.query('select pg_advisory_xact_lock(hashtext($1))', [`quick-install:${shop}`])
+  return holder
+}
+
 t.test('a lock or statement timeout is told apart as busy, and answered as retryable', async (t) => {
   const lockTimeout = Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' })
   const statementTimeout = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })
@@ -54,12 +68,7 @@ t.test('every session of the pool, and the engine thread, run with the configure
 
 t.test("a shop's upload lock held by a stuck session: its uploads answer 503 within the lock timeout, other shops keep working", { skip, timeout: 60_000 }, async (t) => {
   const { app, config } = await startTestApp(t, { DATABASE_LOCK_TIMEOUT_SECONDS: 1 }, { workers: false })
-  const holder = new pg.Client({ connectionString: config.DATABASE_URL })
-  holder.on('error', () => {})
-  await holder.connect()
-  t.teardown(async () => { await holder.end() })
-  await holder.query('begin')
-  await holder.query("select pg_advisory_xact_lock(hashtext('quick-install:stuck-shop.myshopify.com'))")
+  const holder = await holdShopLock(t, config.DATABASE_URL, 'stuck-shop.myshopify.com')
 
   const stuck = { 'x-shop-domain': 'stuck-shop.myshopify.com' }
   // Without the lock timeout these would wait for the holder, which commits only after they answer:
@@ -86,12 +95,7 @@ t.test("a burst of uploads for a shop whose lock is stuck holds one pooled conne
   // Before, each upload of the burst waited on the lock on a connection of its own: the pool ran dry,
   // and another shop's upload and /readyz failed waiting for a connection.
   const { app, config } = await startTestApp(t, { DATABASE_POOL_MAX: 4, DATABASE_LOCK_TIMEOUT_SECONDS: 3 }, { workers: false })
-  const holder = new pg.Client({ connectionString: config.DATABASE_URL })
-  holder.on('error', () => {})
-  await holder.connect()
-  t.teardown(async () => { await holder.end() })
-  await holder.query('begin')
-  await holder.query("select pg_advisory_xact_lock(hashtext('quick-install:burst-shop.myshopify.com'))")
+  const holder = await holdShopLock(t, config.DATABASE_URL, 'burst-shop.myshopify.com')
 
   const stuck = { 'x-shop-domain': 'burst-shop.myshopify.com' }
   const burst = Array.from({ length: 12 }, async (_, i) => await upload(app, { filename: `a${i}.csv`, content: TINY_CATALOG }, stuck))

@@ -113,26 +113,33 @@ function isCurrency (marker: string): boolean {
   return /\p{Sc}/u.test(marker) || CURRENCY_WORDS.has(marker.toLowerCase().replace(/\.$/, ''))
 }
 
+/** The currency written before or after the number, as written, and the text without it. */
+function splitCurrency (t: string): { marker: string | null, rest: string } {
+  let marker: string | null = null
+  const before = CURRENCY_BEFORE.exec(t)
+  if (before !== null && isCurrency(before[2])) {
+    marker = before[2]
+    t = before[1] + t.slice(before[0].length)
+  }
+  const after = CURRENCY_AFTER.exec(t)
+  if (after !== null && isCurrency(after[1])) {
+    marker ??= after[1]
+    t = t.slice(0, after.index)
+  }
+  return { marker, rest: t }
+}
+
 /**
  * The currency written before or after a number, as written ("円" in "1,299円", "US$" in "US$12", "$" in
  * "$7", "د.ك" in "1.500 د.ك"); null when the text has none.
  */
 export function currencyMarkerOf (raw: string): string | null {
-  const t = raw.trim()
-  const before = CURRENCY_BEFORE.exec(t)
-  if (before !== null && isCurrency(before[2])) return before[2]
-  const after = CURRENCY_AFTER.exec(t)
-  if (after !== null && isCurrency(after[1])) return after[1]
-  return null
+  return splitCurrency(raw.trim()).marker
 }
 
 /** The text without a currency before or after the number ("US$12.00", "12,50 €", "-€5", "12.00 usd"). */
 function withoutCurrency (t: string): string {
-  const before = CURRENCY_BEFORE.exec(t)
-  if (before !== null && isCurrency(before[2])) t = before[1] + t.slice(before[0].length)
-  const after = CURRENCY_AFTER.exec(t)
-  if (after !== null && isCurrency(after[1])) t = t.slice(0, after.index)
-  return t
+  return splitCurrency(t).rest
 }
 
 /**
