@@ -97,8 +97,11 @@ export default fp(async function authPlugin (app: FastifyInstance) {
     return await shopFromSessionToken(match[1], key, apiKey as string)
   }
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (!isApiRoute(request)) return
+    // Every /api answer is one shop's data (or a refusal): no browser or shared cache may keep it. Set
+    // before authenticating, so a 401 is not cached either.
+    reply.header('cache-control', 'no-store')
     // A CORS preflight carries no credentials by design; it only learns what the real request may send.
     if (request.method === 'OPTIONS') return
     if (request.routeOptions.config?.auth === false) return
