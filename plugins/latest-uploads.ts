@@ -1,15 +1,15 @@
-// `app.latestUploads`: each shop's latest upload for the status route, cached in memory and dropped
+// `app.latestUploads`: each shop's latest upload (and, after a failure, its last completed install) for the status route, cached in memory and dropped
 // on every instance the moment any instance (or the sweep, or a manual fix) changes it. See
 // src/services/latest-upload-cache.ts for why that stays correct with several instances.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { LatestUploadCache } from '../src/services/latest-upload-cache.js'
-import { findCurrentUpload } from '../src/repositories/uploads.js'
+import { findShopInstall, type ShopInstall } from '../src/repositories/uploads.js'
 import { cooldownStart } from '../src/services/install-state.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    latestUploads: LatestUploadCache
+    latestUploads: LatestUploadCache<ShopInstall>
   }
 }
 
@@ -22,7 +22,7 @@ export default fp(async function latestUploadsPlugin (app: FastifyInstance) {
   const maxAgeMs = app.config.STATUS_CACHE_SECONDS * 1000
   const cooldownDays = app.config.QUICK_INSTALL_COOLDOWN_DAYS
   // The upload the status shows is the one the upload route decides by (src/services/install-state.ts).
-  const load = async (shop: string) => await findCurrentUpload(app.db.orm, shop, cooldownStart(new Date(), cooldownDays))
+  const load = async (shop: string): Promise<ShopInstall> => await findShopInstall(app.db.orm, shop, cooldownStart(new Date(), cooldownDays))
   const cache = new LatestUploadCache({ load, maxAgeMs, maxEntries: MAX_SHOPS })
   app.decorate('latestUploads', cache)
   if (maxAgeMs === 0) return

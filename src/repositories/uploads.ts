@@ -45,6 +45,18 @@ export async function findCollidingUpload (orm: Orm, shop: string): Promise<CsvU
   return rows[0]
 }
 
+/**
+ * What the status route shows for a shop: its current upload (findCurrentUpload) and, when that one
+ * failed, the newest completed install, whose bundles GET /api/bundles still serves (null: none).
+ */
+export interface ShopInstall { current: CsvUpload | undefined, lastCompletedJobId: string | null }
+
+export async function findShopInstall (orm: Orm, shop: string, cooldownStart: Date): Promise<ShopInstall> {
+  const current = await findCurrentUpload(orm, shop, cooldownStart)
+  const lastCompleted = current?.status === 'failed' ? await findLatestCompleted(orm, shop) : undefined
+  return { current, lastCompletedJobId: lastCompleted?.id ?? null }
+}
+
 export async function findLatestCompleted (orm: Orm, shop: string): Promise<CsvUpload | undefined> {
   const rows = await orm.select().from(csvUploads).where(and(eq(csvUploads.shop_id, shop), eq(csvUploads.status, 'completed')))
     .orderBy(sql`${csvUploads.completed_at} desc nulls last`, desc(csvUploads.id)).limit(1)

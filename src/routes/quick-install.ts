@@ -66,7 +66,7 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
       response: { 200: QuickInstallStatus, 401: errorReply('Missing or invalid session token'), 503: errorReply('The database is unavailable') }
     }
   }, async (request) => {
-    const latest = await app.latestUploads.get(request.shop)
-    return statusShape(latest, new Date(), config.QUICK_INSTALL_COOLDOWN_DAYS) as Static<typeof QuickInstallStatus>
+    const install = await app.latestUploads.get(request.shop)
+    return statusShape(install, new Date(), config.QUICK_INSTALL_COOLDOWN_DAYS) as Static<typeof QuickInstallStatus>
   })
 }

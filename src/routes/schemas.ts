@@ -50,7 +50,10 @@ export const QuickInstallStatus = Type.Object({
   days_since_install: Type.Optional(Type.Integer()),
   can_retry_in_days: Type.Optional(Type.Integer()),
   error_message: Type.Optional(Type.String()),
-  failed_at: Type.Optional(IsoTime)
+  failed_at: Type.Optional(IsoTime),
+  last_completed_job_id: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+    description: 'FAILED only: the newest completed install, whose bundles GET /api/bundles still serves; null when no install of this shop ever completed'
+  }))
 }, { description: 'One of five shapes: never run, processing, completed within cooldown, completed after cooldown, failed' })
 
 export const JobStatusReply = Type.Object({

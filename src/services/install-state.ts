@@ -1,5 +1,6 @@
 // What an install's state means to the merchant: the status shapes, the cooldown and the 409s.
 import type { CsvUpload } from '../../db/schema.js'
+import type { ShopInstall } from '../repositories/uploads.js'
 import { AlreadyCompletedError, AlreadyProcessingError, withDetail } from '../errors.js'
 
 const DAY_MS = 86_400_000
@@ -27,8 +28,8 @@ export function cooldown (completedAt: Date, now: Date, cooldownDays: number): C
 
 const elapsedSeconds = (since: Date, now: Date): number => Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000))
 
-/** GET /api/bundles/quick-install/status, from the shop's current upload (findCurrentUpload). */
-export function statusShape (latest: CsvUpload | undefined, now: Date, cooldownDays: number): Record<string, unknown> {
+/** GET /api/bundles/quick-install/status, from the shop's current upload (findShopInstall). */
+export function statusShape ({ current: latest, lastCompletedJobId }: ShopInstall, now: Date, cooldownDays: number): Record<string, unknown> {
   if (latest === undefined) {
     return { has_quick_install: false, can_run: true, message: 'Quick install has not been run for this shop' }
   }
@@ -43,7 +44,14 @@ export function statusShape (latest: CsvUpload | undefined, now: Date, cooldownD
     }
   }
   if (latest.status === 'failed') {
-    return { ...base, can_run: true, error_message: latest.error_message ?? 'Quick install failed', failed_at: iso(latest.updated_at), message: 'Quick install failed. You can try again.' }
+    return {
+      ...base,
+      can_run: true,
+      error_message: latest.error_message ?? 'Quick install failed',
+      failed_at: iso(latest.updated_at),
+      last_completed_job_id: lastCompletedJobId,
+      message: 'Quick install failed. You can try again.'
+    }
   }
   const completedAt = latest.completed_at ?? latest.updated_at
   const { daysSinceInstall, canRetryInDays } = cooldown(completedAt, now, cooldownDays)

@@ -4,29 +4,28 @@
 // commit) and drops that shop's entry here; while that announcement channel is down nothing is cached
 // (so a database outage still answers 503), and `maxAgeMs` bounds the age of any entry regardless.
 import { EventEmitter } from 'node:events'
-import type { CsvUpload } from '../../db/schema.js'
 
-export interface LatestUploadCacheOptions {
-  /** Reads the shop's latest upload from the database. */
-  load: (shop: string) => Promise<CsvUpload | undefined>
+export interface LatestUploadCacheOptions<T> {
+  /** Reads the shop's latest upload (and whatever the status shows beside it) from the database. */
+  load: (shop: string) => Promise<T>
   maxAgeMs: number
   maxEntries: number
   now?: () => number
 }
 
-interface Entry { upload: CsvUpload | undefined, loadedAt: number }
-interface Pending { promise: Promise<CsvUpload | undefined>, stale: boolean }
+interface Entry<T> { upload: T, loadedAt: number }
+interface Pending<T> { promise: Promise<T>, stale: boolean }
 
 /** Events: 'invalidate' (shop), 'trust', 'distrust': what tests and operators can wait on. */
-export class LatestUploadCache extends EventEmitter {
-  readonly #entries = new Map<string, Entry>()
-  readonly #pending = new Map<string, Pending>()
-  readonly #options: LatestUploadCacheOptions
+export class LatestUploadCache<T> extends EventEmitter {
+  readonly #entries = new Map<string, Entry<T>>()
+  readonly #pending = new Map<string, Pending<T>>()
+  readonly #options: LatestUploadCacheOptions<T>
   readonly #now: () => number
   /** Whether change announcements are known to arrive; nothing is cached while they may not. */
   #trusted = false
 
-  constructor (options: LatestUploadCacheOptions) {
+  constructor (options: LatestUploadCacheOptions<T>) {
     super()
     this.#options = options
     this.#now = options.now ?? Date.now
@@ -35,14 +34,14 @@ export class LatestUploadCache extends EventEmitter {
   get size (): number { return this.#entries.size }
   get trusted (): boolean { return this.#trusted }
 
-  async get (shop: string): Promise<CsvUpload | undefined> {
+  async get (shop: string): Promise<T> {
     const entry = this.#entries.get(shop)
     if (entry !== undefined && this.#now() - entry.loadedAt < this.#options.maxAgeMs) return entry.upload
     if (!this.#trusted) return await this.#options.load(shop)
     // One read per shop at a time: concurrent polls of the same shop share it.
     const inFlight = this.#pending.get(shop)
     if (inFlight !== undefined) return await inFlight.promise
-    const pending: Pending = { promise: this.#options.load(shop), stale: false }
+    const pending: Pending<T> = { promise: this.#options.load(shop), stale: false }
     this.#pending.set(shop, pending)
     try {
       const upload = await pending.promise
@@ -76,7 +75,7 @@ export class LatestUploadCache extends EventEmitter {
     this.emit('distrust')
   }
 
-  #store (shop: string, upload: CsvUpload | undefined): void {
+  #store (shop: string, upload: T): void {
     this.#entries.delete(shop) // re-inserted last: Map order is then least recently loaded first
     if (this.#entries.size >= this.#options.maxEntries) {
       const oldest = this.#entries.keys().next().value

@@ -113,7 +113,7 @@ t.test('design scenario 3: the status endpoint walks through its five shapes', a
   t.match(await status(h), { has_quick_install: true, can_run: true, status: 'COMPLETED', days_since_install: 31, can_retry_in_days: 0 }, 'completed after cooldown')
 
   await app.db.orm.execute(sql`update csv_uploads set status = 'failed', error_message = 'Processing timed out after 10 minutes' where id = ${id}`)
-  t.match(await status(h), { has_quick_install: true, can_run: true, status: 'FAILED', error_message: 'Processing timed out after 10 minutes', message: 'Quick install failed. You can try again.' }, 'failed')
+  t.match(await status(h), { has_quick_install: true, can_run: true, status: 'FAILED', error_message: 'Processing timed out after 10 minutes', message: 'Quick install failed. You can try again.', last_completed_job_id: null }, 'failed, and no install ever completed')
 
   // After a failure a new upload is allowed at once and flagged as a retry.
   const retry = await upload(app, { filename: 'again.csv', content: ORDERS }, h)
@@ -121,6 +121,15 @@ t.test('design scenario 3: the status endpoint walks through its five shapes', a
   t.equal(retry.json().is_retry, true)
   const finished = await waitForJob(app, retry.json().job_id, h)
   t.equal(finished.status, 'COMPLETED', JSON.stringify(finished))
+
+  // A later run fails after the cooldown: the status names the install whose bundles are still served.
+  const later = crypto.randomUUID()
+  await app.db.orm.execute(sql`update csv_uploads set completed_at = ${daysAgo(31)} where id = ${retry.json().job_id as string}`)
+  await app.db.orm.execute(sql`insert into csv_uploads (id, shop_id, filename, status, processing_params, error_message, created_at, updated_at)
+    values (${later}, 'five-shapes.myshopify.com', 'quick_install_y.csv', 'failed', '{}'::jsonb, 'No order had two or more products', now(), now())`)
+  t.match(await status(h), { status: 'FAILED', job_id: later, last_completed_job_id: retry.json().job_id }, 'failed after an earlier completed install: its job id')
+  const served = await app.inject({ url: '/api/bundles', headers: h })
+  t.equal(served.json().job_id, retry.json().job_id, 'the very install GET /api/bundles serves')
 })
 
 t.test('bad files answer 400 with what was wrong', async (t) => {

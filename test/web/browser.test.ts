@@ -272,6 +272,10 @@ t.test('merchant page in a real browser', { skip: skipUnlessCI(t, missing) }, as
 
   await t.test('a run that finds nothing ends FAILED with its reason; retry works at once', async t => {
     const page = await openFor('web-fail.myshopify.com')
+    const bundleReads: string[] = []
+    const consoleErrors: string[] = []
+    page.on('request', req => { if (new URL(req.url()).pathname.startsWith('/api/bundles') && !/quick-install/.test(req.url())) bundleReads.push(req.url()) })
+    page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()) })
     await upload(page, files.noPairs)
     await page.waitForSelector('#failed-section', { state: 'visible', timeout: 60_000 })
     const reason = (await page.textContent('#failed-message')) ?? ''
@@ -285,6 +289,9 @@ t.test('merchant page in a real browser', { skip: skipUnlessCI(t, missing) }, as
     // Two more tabs on the failure, left behind while the first one retries.
     const [stale, staleToClick] = [await openFor('web-fail.myshopify.com'), await openFor('web-fail.myshopify.com')]
     await Promise.all([stale, staleToClick].map(async p => { await p.waitForSelector('#failed-section', { state: 'visible', timeout: 15_000 }) }))
+    // Checked only now, two page loads after the failure showed: a request it made would have been seen.
+    t.same(bundleReads, [], 'the status said no install ever completed (last_completed_job_id null): no request for bundles that cannot exist')
+    t.same(consoleErrors, [], 'no error in the browser console')
 
     // Retry with a file that works: allowed at once after a failure.
     await page.setInputFiles('#file', files.orders)

@@ -22,6 +22,8 @@ export interface QuickInstallStatus {
   can_retry_in_days?: number
   error_message?: string | null
   failed_at?: string
+  /** FAILED: the earlier install whose bundles GET /api/bundles still serves; null: none ever completed. */
+  last_completed_job_id?: string | null
 }
 
 /** 200 from POST /api/bundles/quick-install. */

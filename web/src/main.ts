@@ -173,18 +173,20 @@ function showFailed (s: QuickInstallStatus, follow: boolean): void {
   ui.uploadButton.textContent = 'Start quick install'
   showSections({ upload: true, failed: true }, ui.failed, follow)
   announce('Quick install failed. The reason and a retry button are below.')
-  void showPreviousBundles(mine)
+  // null: no install of this shop ever completed, so there is nothing to show (and no 404 to ask for).
+  if (s.last_completed_job_id !== null) void showPreviousBundles(mine, s.last_completed_job_id)
 }
 
 /**
  * A failed run replaces nothing: GET /api/bundles still serves the shop's last completed install.
- * Those bundles are shown under the failure, labelled; 404 (none ever completed) shows nothing.
+ * Those bundles are shown under the failure, labelled. `jobId` undefined (a service that does not
+ * say which install that is): the latest, where a 404 (none ever completed) shows nothing.
  */
-async function showPreviousBundles (mine: Shown): Promise<void> {
+async function showPreviousBundles (mine: Shown, jobId: string | undefined): Promise<void> {
   const current = view
   let page: BundlesPage
   try {
-    page = await getJson<BundlesPage>(session, bundlesUrl(null))
+    page = await getJson<BundlesPage>(session, bundlesUrl(jobId ?? null))
   } catch {
     return // 404: no earlier install; anything else: the failure alone is the news
   }
