@@ -66,7 +66,8 @@ export function formatReport (file: string, r: HoldoutReport): string {
     '',
     'holdout leverage: Σ over the pairs of (test orders with both − test orders expected with both if independent), in orders',
     `the engine and in-sample leverage share ${r.sharedWithLeverage.map(x => `${x.shared} of their top-${x.k} pairs`).join(', ')}`,
-    `predicted by the training orders (their excess × test/train orders) and delivered: ${promises(r.rankings)}`
+    `predicted by the training orders (their excess × test/train orders) and delivered: ${promises(r.rankings)}`,
+    `ceiling, the best any ranking of these ${r.candidatePairs} candidate pairs could do (the top pairs chosen knowing the test orders): ${ceilingLine(r.ceiling, r.rankings)}`
   ]
   if (r.noise) {
     lines.push('', `test-set noise (${r.noise.resamples} bootstrap resamples of the test orders, same top pairs):`)
@@ -83,6 +84,7 @@ export function formatReport (file: string, r: HoldoutReport): string {
     for (const d of r.random.engineMinusLeverage) {
       lines.push(`  top-${d.k}: engine − in-sample leverage ${signed(d.mean)} ± ${d.se.toFixed(1)} (standard error over the splits; engine better in ${d.better}, worse in ${d.worse})`)
     }
+    lines.push(`  ceiling averaged over the splits: ${ceilingLine(r.random.ceiling, r.random.rankings)}`)
     for (const d of r.random.leverageShortfall) {
       lines.push(`  top-${d.k}: in-sample leverage delivered − predicted ${signed(d.mean)} on average (sd ${d.sd.toFixed(1)} over the splits)`)
     }
@@ -95,6 +97,14 @@ function promises (rankings: HoldoutReport['rankings']): string {
   return rankings
     .map(r => `${r.ranking} ${r.tops.map(t => `top-${t.k} ${t.predictedLeverage.toFixed(1)} → ${t.holdoutLeverage.toFixed(1)}`).join(', ')}`)
     .join('; ')
+}
+
+/** "top-20 622.6 (engine score 92%, in-sample leverage 92%), top-100 …": each ranking's share of the ceiling. */
+function ceilingLine (ceiling: HoldoutReport['ceiling'], rankings: HoldoutReport['rankings']): string {
+  return ceiling.map((c, j) => {
+    const shares = rankings.filter(r => r.ranking !== 'raw count').map(r => `${r.ranking} ${(100 * r.tops[j].holdoutLeverage / c.holdoutLeverage).toFixed(1)}%`)
+    return `top-${c.k} ${c.holdoutLeverage.toFixed(1)} (${shares.join(', ')})`
+  }).join(', ')
 }
 
 function signed (x: number): string {

@@ -82,6 +82,8 @@ t.test('evaluate prints the three rankings at top 20 and top 100', async t => {
   t.match(r.stdout, /^ {2}top-20: sd engine score ±\d+\.\d.*engine − in-sample leverage [+-]\d+\.\d ± \d+\.\d/m)
   t.match(r.stdout, /^the engine and in-sample leverage share \d+ of their top-20 pairs, \d+ of their top-100 pairs$/m)
   t.match(r.stdout, /^predicted by the training orders \(their excess × test\/train orders\) and delivered: engine score top-20 -?\d+\.\d → -?\d+\.\d, top-100 .*; in-sample leverage top-20 -?\d+\.\d → -?\d+\.\d/m)
+  t.match(r.stdout, /^ceiling, the best any ranking of these \d+ candidate pairs could do \(the top pairs chosen knowing the test orders\): top-20 -?\d+\.\d \(engine score -?\d+\.\d%, in-sample leverage -?\d+\.\d%\), top-100 /m, 'the ceiling and each ranking\'s share of it')
+  t.match(r.stdout, /^ {2}ceiling averaged over the splits: top-20 -?\d+\.\d \(engine score/m)
   t.match(r.stdout, /averaged over 200 random 80\/20 splits/, '200 random splits by default')
   t.match(r.stdout, /^ {2}top-20: in-sample leverage delivered − predicted [+-]\d+\.\d on average \(sd \d+\.\d over the splits\)$/m)
   t.match(r.stdout, /^ {2}top-20: engine − in-sample leverage [+-]\d+\.\d ± \d+\.\d \(standard error over the splits; engine better in \d+, worse in \d+\)$/m)

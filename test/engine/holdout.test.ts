@@ -32,6 +32,13 @@ t.test('holdout figures equal a direct recount on the test orders', async t => {
   // What the training orders promised for the same top-20: their excess, scaled to 200 test orders.
   const promised = pairs.slice(0, 20).reduce((sum, p) => sum + p.lev, 0) * 200 / 800
   t.ok(Math.abs((leverage?.tops[0].predictedLeverage ?? NaN) - promised) < 1e-9, `top-20 predicted leverage ${leverage?.tops[0].predictedLeverage} = ${promised}`)
+  // The ceiling: the candidates' k largest test excesses, recounted by brute force.
+  const excesses = pairs.map(({ a, b }) => test.filter(s => s.has(a) && s.has(b)).length - count(a) * count(b) / 200).sort((x, y) => y - x)
+  report.ceiling.forEach(({ k, holdoutLeverage }, j) => {
+    const best = excesses.slice(0, k).reduce((sum, x) => sum + x, 0)
+    t.ok(Math.abs(holdoutLeverage - best) < 1e-9, `top-${k} ceiling ${holdoutLeverage} = ${best}`)
+    for (const r of report.rankings) t.ok(r.tops[j].holdoutLeverage <= holdoutLeverage + 1e-9, `top-${k}: ${r.ranking} (${r.tops[j].holdoutLeverage}) is under the ceiling`)
+  })
 })
 
 t.test('orders with dates are split by date, not file order', async t => {
@@ -57,6 +64,9 @@ t.test('random splits: engine − in-sample leverage paired per split, with its 
     t.ok(Math.abs(d.mean - (engine - leverage)) < 1e-9, `top-${d.k}: the paired mean ${d.mean} is the difference of the averages ${engine} − ${leverage}`)
     t.ok(d.better + d.worse <= 8, `top-${d.k}: at most one verdict per split`)
     t.ok(d.se >= 0 && (d.better + d.worse === 0 || d.se > 0), `top-${d.k}: a standard error (${d.se}) that is 0 only when every split tied`)
+  })
+  random.ceiling.forEach(({ k, holdoutLeverage }, j) => {
+    for (const r of random.rankings) t.ok(r.tops[j].holdoutLeverage <= holdoutLeverage + 1e-9, `top-${k}: ${r.ranking} averages under the averaged ceiling ${holdoutLeverage}`)
   })
   random.leverageShortfall.forEach((d, j) => {
     const leverage = random.rankings.find(r => r.ranking === 'in-sample leverage')?.tops[j]

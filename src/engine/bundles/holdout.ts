@@ -8,6 +8,8 @@
 //                      the shortfall (holdout − predicted) says how much of a top-k's figure the test
 //                      orders took back (selection on noise, drift, or the test set's own noise).
 // Rankings compared: the engine's score (score.ts), raw co-purchase count, in-sample leverage.
+// The ceiling is the best top-k any ranking of the same candidate pairs could reach: the k pairs with
+// the largest test excess, chosen knowing the test orders. It says how much room a ranking has left.
 // With bootstrapResamples > 0 the test orders are resampled with replacement to say how much of a
 // difference is the test set's own noise: the spread of each top-k figure, and the paired difference
 // engine − in-sample leverage over the same resamples. With randomSplits > 0 the same comparison is
@@ -35,6 +37,9 @@ export interface HoldoutReport {
   minCount: number
   candidatePairs: number
   rankings: RankingResult[]
+  /** Per top-k: the holdout leverage of the k candidate pairs with the largest test excess (chosen
+   * knowing the test orders), the most any ranking of these candidates could score. */
+  ceiling: Array<{ k: number, holdoutLeverage: number }>
   /** How many of the engine's top-k pairs are also in-sample leverage's top-k, on the time split. */
   sharedWithLeverage: Array<{ k: number, shared: number }>
   /** With bootstrapResamples > 0: the time split's figures over resampled test orders. */
@@ -44,6 +49,8 @@ export interface HoldoutReport {
   random?: {
     splits: number
     rankings: Array<RankingResult & { top20VsLeverage: { better: number, worse: number } }>
+    /** The ceiling, averaged over the splits. */
+    ceiling: Array<{ k: number, holdoutLeverage: number }>
     /** engine − in-sample leverage per split, per top-k: mean, its standard error, and the splits each way. */
     engineMinusLeverage: Array<{ k: number, mean: number, se: number, better: number, worse: number }>
     /** In-sample leverage's holdout − predicted leverage per split, per top-k: its mean and spread, the
@@ -74,6 +81,7 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
     minCount,
     candidatePairs: timeSplit.candidates,
     rankings: timeSplit.rankings,
+    ceiling: EVALUATED_TOPS.map((k, j) => ({ k, holdoutLeverage: timeSplit.ceiling[j] })),
     sharedWithLeverage: EVALUATED_TOPS.map(k => ({ k, shared: sharedPairs(timeSplit.tops, k) }))
   }
   if ((options.bootstrapResamples ?? 0) > 0) report.noise = bootstrapNoise(ingested, order.subarray(cut), timeSplit.tops, options.bootstrapResamples as number)
@@ -84,9 +92,11 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
     const vsLeverage = RANKINGS.map(() => EVALUATED_TOPS.map(() => [] as number[]))
     // Per top: in-sample leverage's holdout minus predicted leverage, one per split.
     const shortfalls = EVALUATED_TOPS.map(() => [] as number[])
+    const ceilings = EVALUATED_TOPS.map(() => 0)
     for (let s = 1; s <= splits; s++) {
       const shuffled = shuffle(n, s)
-      const { rankings } = evaluateSplit(ingested, shuffled.subarray(0, cut), shuffled.subarray(cut), minCount)
+      const { rankings, ceiling } = evaluateSplit(ingested, shuffled.subarray(0, cut), shuffled.subarray(cut), minCount)
+      ceiling.forEach((c, j) => { ceilings[j] += c / splits })
       rankings.forEach((r, i) => {
         r.tops.forEach((top, j) => {
           const sum = sums[i].tops[j]
@@ -102,6 +112,7 @@ export function evaluateHoldout (ingested: IngestResult, options: { minCount?: n
     report.random = {
       splits,
       rankings: sums.map((sum, i) => ({ ...sum, top20VsLeverage: verdicts(vsLeverage[i][0]) })),
+      ceiling: EVALUATED_TOPS.map((k, j) => ({ k, holdoutLeverage: ceilings[j] })),
       engineMinusLeverage: EVALUATED_TOPS.map((k, j) => {
         const differences = vsLeverage[ENGINE][j]
         const { mean, sd } = spread(differences)
@@ -127,14 +138,16 @@ function verdicts (differences: number[]): { better: number, worse: number } {
   return { better: differences.filter(d => d > 1e-9).length, worse: differences.filter(d => d < -1e-9).length }
 }
 
-function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: Int32Array, minCount: number): { candidates: number, rankings: RankingResult[], tops: RankedTops } {
+function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: Int32Array, minCount: number): { candidates: number, rankings: RankingResult[], tops: RankedTops, ceiling: number[] } {
   const mined = mineFrequentItemsets(subset(ingested, trainIdx), { minCount, maxSize: 2 })
   const candidates = scorePairs(mined)
-  const testCounts = pairCounter(subset(ingested, testIdx))
+  const test = subset(ingested, testIdx)
+  const testCounts = pairCounter(test)
   const tops: RankedTops = []
   return {
     candidates: candidates.length,
     tops,
+    ceiling: ceiling(candidates, test, testCounts.itemCounts),
     rankings: RANKINGS.map(([ranking, compare]) => {
       const ranked = [...candidates].sort((a, b) => compare(a, b) || a.items[0] - b.items[0] || a.items[1] - b.items[1])
       tops.push({ ranking, pairs: ranked.slice(0, Math.max(...EVALUATED_TOPS)).map(c => [c.items[0], c.items[1]]) })
@@ -157,6 +170,33 @@ function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: I
       }
     })
   }
+}
+
+/**
+ * Per top-k: the sum of the k largest test excesses among the candidate pairs, counted in one pass
+ * over the test orders (only candidate pairs are kept).
+ */
+function ceiling (candidates: FbtCandidate[], test: Baskets, itemCounts: Int32Array): number[] {
+  const m = test.itemCount
+  // Keyed smaller item first: mined pairs come in the miner's item order, a basket here in id order.
+  const key = ([a, b]: readonly number[]): number => Math.min(a, b) * m + Math.max(a, b)
+  const together = new Map<number, number>()
+  for (const c of candidates) together.set(key(c.items), 0)
+  for (let i = 0; i + 1 < test.offsets.length; i++) {
+    const items = Array.from(new Set(test.items.subarray(test.offsets[i], test.offsets[i + 1]))).sort((x, y) => x - y)
+    for (let p = 0; p < items.length; p++) {
+      for (let q = p + 1; q < items.length; q++) {
+        const pair = items[p] * m + items[q]
+        const seen = together.get(pair)
+        if (seen !== undefined) together.set(pair, seen + 1)
+      }
+    }
+  }
+  const orders = test.offsets.length - 1
+  const excess = candidates
+    .map(c => (together.get(key(c.items)) ?? 0) - itemCounts[c.items[0]] * itemCounts[c.items[1]] / orders)
+    .sort((a, b) => b - a)
+  return EVALUATED_TOPS.map(k => excess.slice(0, k).reduce((sum, x) => sum + x, 0))
 }
 
 /**
