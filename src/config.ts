@@ -30,7 +30,7 @@ export const ConfigSchema = Type.Object({
   DATABASE_POOL_MAX: Int(2, 10, 100),
   /**
    * Server-side limits on every Postgres session (db/session-limits.ts). Our statements take well under
-   * a second (chunks are 1 MiB rows, bundles are inserted and exported in pages of 500); migrations
+   * a second (chunks are 1 MiB rows, bundles are inserted in batches of 200 rows and exported in pages of 500); migrations
    * run without a statement limit.
    */
   DATABASE_STATEMENT_TIMEOUT_SECONDS: Int(1, 120, 86_400),
