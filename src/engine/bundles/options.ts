@@ -11,7 +11,7 @@ export const MIN_COUNT_FLOOR = 3
 
 export type ResolvedOptions = Required<Pick<EngineOptions, 'maxSize' | 'minCount' | 'maxBundles'>>
 
-/** max(3, √orders / 20): 3 up to 3,600 orders, 5 at 10,000, 16 at 100,000, 50 at 1,000,000. */
+/** max(3, round(√orders / 20)): 3 below 4,900 orders (4 from 4,900), 5 at 10,000, 16 at 100,000, 50 at 1,000,000. */
 export function defaultMinCount (orders: number): number {
   return Math.max(MIN_COUNT_FLOOR, Math.round(Math.sqrt(Math.max(0, orders)) / 20))
 }
