@@ -98,7 +98,7 @@ export default async function bundleRoutes (fastify: FastifyInstance): Promise<v
       querystring: Selection,
       produces: ['text/csv'],
       response: {
-        200: { description: 'CSV, streamed; cells starting with = + - @ are prefixed with \' so spreadsheets do not run them', content: { 'text/csv': { schema: { type: 'string' } } } },
+        200: { description: 'CSV, streamed; text cells starting with = + - @, a tab or a carriage return are prefixed with \' so spreadsheets do not run them', content: { 'text/csv': { schema: { type: 'string' } } } },
         401: errorReply('Missing or invalid session token'),
         404: errorReply('No such install, none completed yet, or ?job_id= names one that is processing or failed'),
         503: errorReply('The database is unavailable')
