@@ -96,9 +96,11 @@ export default async function bundleRoutes (fastify: FastifyInstance): Promise<v
       tags: ['bundles'],
       summary: 'All bundles of the latest completed install (or of ?job_id=) as CSV, one row per bundle',
       querystring: Selection,
-      produces: ['text/csv'],
+      // Only the 200 is CSV (its own `content`); the refusals are JSON {detail} like every other route's,
+      // so no route-wide `produces`, which would publish them as text/csv.
       response: {
         200: { description: 'CSV, streamed; text cells starting with = + - @, a tab or a carriage return are prefixed with \' so spreadsheets do not run them', content: { 'text/csv': { schema: { type: 'string' } } } },
+        400: errorReply('Invalid query (job_id given more than once)'),
         401: errorReply('Missing or invalid session token'),
         404: errorReply('No such install, none completed yet, or ?job_id= names one that is processing or failed'),
         503: errorReply('The database is unavailable')

@@ -66,3 +66,25 @@ t.test('/docs serves Swagger UI', async (t) => {
   t.match(res.body, /swagger/i)
   t.equal((await app.inject({ url: '/healthz' })).json().status, 'ok')
 })
+
+/** The media types the document lists for one route's status (what a generated client decodes it as). */
+function documentedTypes (doc: any, route: string, method: string, status: number): string[] {
+  return Object.keys(doc.paths[route]?.[method]?.responses?.[String(status)]?.content ?? {})
+}
+
+t.test('the CSV export documents its refusals as the JSON {detail} they are, and its 400', async (t) => {
+  const doc = JSON.parse(renderOpenApi(app))
+  const h = { 'x-shop-domain': 'export-refusals.myshopify.com' }
+  const answers = {
+    'no install yet': await app.inject({ url: '/api/bundles/export.csv', headers: h }),
+    'job_id given twice': await app.inject({ url: '/api/bundles/export.csv?job_id=a&job_id=b', headers: h })
+  }
+  t.same(Object.values(answers).map(r => r.statusCode), [404, 400])
+  for (const [why, res] of Object.entries(answers)) {
+    const type = String(res.headers['content-type']).split(';')[0]
+    t.equal(type, 'application/json', `${why}: answered as JSON`)
+    t.match(res.json(), { detail: String }, `${why}: {detail}`)
+    t.same(documentedTypes(doc, '/api/bundles/export.csv', 'get', res.statusCode), ['application/json'], `${why}: the document says ${res.statusCode} is application/json`)
+  }
+  t.same(documentedTypes(doc, '/api/bundles/export.csv', 'get', 200), ['text/csv'], 'the 200 stays text/csv')
+})
