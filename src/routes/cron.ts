@@ -32,6 +32,11 @@ export default async function cronRoutes (fastify: FastifyInstance): Promise<voi
         : `send Authorization: Bearer <${[app.config.CRON_SECRET !== undefined ? 'CRON_SECRET' : '', verifyOidc !== null ? 'Google OIDC token' : ''].filter(Boolean).join(' or ')}>`)
     }
   }
+  // The sweep takes no input. A scheduler's body, of whatever type (Cloud Scheduler's
+  // application/octet-stream, a JSON `{}`, even malformed JSON), is read up to bodyLimit and ignored,
+  // instead of answering the 415 or 400 that Fastify's parsers would. Only this plugin's routes.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => { done(null, undefined) })
   app.post('/api/bundles/cron/cleanup-stuck-jobs', {
     config: { auth: false },
     // Before the body is read: a caller without the secret is answered at once, and cannot hold a
@@ -44,6 +49,7 @@ export default async function cronRoutes (fastify: FastifyInstance): Promise<voi
       response: {
         200: Type.Object({ cleaned: Type.Integer(), message: Type.String() }),
         401: errorReply('Missing or wrong CRON_SECRET (or Google OIDC token), or neither configured'),
+        413: errorReply('A body (which the sweep ignores) over the server\'s body limit (1 MiB)'),
         503: errorReply('The database is unavailable')
       }
     }

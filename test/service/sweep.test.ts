@@ -192,3 +192,28 @@ t.test('an attempt is timed from its own start: a handed-back attempt waits agai
   t.equal(await sweepStuckJobs(app.db, minutesFrom(retryStart, 11), 10), 1, 'the last attempt, lost with its instance, is failed 10 minutes after it started')
   t.same(await row(id), { status: 'failed', error_message: 'Processing timed out after 10 minutes' })
 })
+
+t.test('the cron endpoint ignores whatever body a scheduler sends with the call', async (t) => {
+  const url = '/api/bundles/cron/cleanup-stuck-jobs'
+  const authorization = `Bearer ${CRON_SECRET}`
+  const bodies: Array<[string, Record<string, string>, string | Buffer | undefined]> = [
+    ['an empty application/octet-stream body (Cloud Scheduler)', { 'content-type': 'application/octet-stream' }, undefined],
+    ['an application/octet-stream body', { 'content-type': 'application/octet-stream' }, Buffer.from('run')],
+    ['malformed JSON', { 'content-type': 'application/json' }, '{not json'],
+    ['a JSON object', { 'content-type': 'application/json' }, '{"any":"thing"}'],
+    ['text/plain', { 'content-type': 'text/plain' }, 'sweep please'],
+    ['a body without a content type', {}, 'x']
+  ]
+  for (const [what, headers, payload] of bodies) {
+    const res = await app.inject({ method: 'POST', url, headers: { authorization, ...headers }, payload })
+    t.equal(res.statusCode, 200, `${what}: the sweep runs`)
+    t.match(res.json(), { cleaned: Number, message: /^Marked \d+ stuck jobs as FAILED$/ })
+  }
+  const big = await app.inject({ method: 'POST', url, headers: { authorization, 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(2 * 1024 * 1024) })
+  t.equal(big.statusCode, 413, 'a body over the body limit is still refused')
+  t.match(big.json(), { detail: String })
+  const wrong = await app.inject({ method: 'POST', url, headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' }, payload: '{not json' })
+  t.equal(wrong.statusCode, 401, 'without the secret: refused before the body is read')
+  const responses = (app.swagger() as any).paths[url].post.responses
+  t.same(Object.keys(responses).sort(), ['200', '401', '413', '503'], 'the document lists what the route answers')
+})
