@@ -23,7 +23,8 @@ export default fp(async function docsPlugin (app: FastifyInstance) {
       components: {
         securitySchemes: {
           shopifySessionToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Shopify session token (HS256, aud = app API key). In development mode send X-Shop-Domain instead.' },
-          cronSecret: { type: 'http', scheme: 'bearer', description: 'CRON_SECRET' }
+          cronSecret: { type: 'http', scheme: 'bearer', description: 'CRON_SECRET' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (needed only when it is configured)' }
         }
       },
       security: [{ shopifySessionToken: [] }]

@@ -164,10 +164,12 @@ export default fp(async function metricsPlugin (app: FastifyInstance) {
     schema: {
       tags: ['operations'],
       summary: 'Prometheus metrics',
+      // Not a Shopify session: METRICS_TOKEN when configured, otherwise open.
+      security: [{ metricsToken: [] }, {}],
       description: 'Uploads by outcome, job durations, rows and bytes processed, queue depth by state, sweeps. Prometheus text format. ' +
         'When METRICS_TOKEN is configured, send Authorization: Bearer <METRICS_TOKEN>.',
       response: {
-        200: Type.String({ description: 'Prometheus text exposition format 0.0.4' }),
+        200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
         401: Type.Object({ detail: Type.String() }, { description: 'METRICS_TOKEN is configured and the request did not send it' })
       }
     }

@@ -38,6 +38,9 @@ export const appPlugin = fp(async function app (app: FastifyInstance, opts: AppO
   await app.register(databasePlugin, { database: opts.database })
   await app.register(queuePlugin)
   await app.register(latestUploadsPlugin)
+  // Before the first route (GET /metrics, declared by the metrics plugin): the document collects the
+  // routes declared after it.
+  await app.register(docsPlugin)
   await app.register(metricsPlugin)
   await app.register(notificationsPlugin)
   await app.register(workersPlugin, { enabled: opts.workers !== false })
@@ -45,7 +48,6 @@ export const appPlugin = fp(async function app (app: FastifyInstance, opts: AppO
   await app.register(authPlugin)
   // Before the routes: it attaches the upload rate limit as routes are declared.
   await app.register(securityPlugin)
-  await app.register(docsPlugin)
 
   await app.register(healthRoutes)
   await app.register(quickInstallRoutes)

@@ -27,6 +27,18 @@ t.test('openapi/openapi.json is up to date (run `npm run openapi` after changing
   t.ok(doc.paths['/api/bundles/quick-install'].post.responses['409'], 'documents the 409 shapes')
 })
 
+t.test('GET /metrics, a route with a documented schema, is in the document', async (t) => {
+  const doc = JSON.parse(renderOpenApi(app))
+  const metrics = doc.paths['/metrics']?.get
+  t.ok(metrics, 'documents /metrics (declared by a plugin registered before the routes)')
+  t.same(Object.keys(metrics?.responses?.['200']?.content ?? {}), ['text/plain'], 'its 200 is Prometheus text, not JSON')
+  t.same(Object.keys(metrics?.responses?.['401']?.content ?? {}), ['application/json'], 'its 401 is {detail}')
+  t.same(metrics?.security, [{ metricsToken: [] }, {}], 'METRICS_TOKEN when configured, not a Shopify session token')
+  const res = await app.inject({ url: '/metrics' })
+  t.equal(res.statusCode, 200)
+  t.equal(String(res.headers['content-type']).split(';')[0], 'text/plain', 'answered as the document says')
+})
+
 t.test('the document lists every status the upload route sends', async (t) => {
   const responses = JSON.parse(renderOpenApi(app)).paths['/api/bundles/quick-install'].post.responses
   // What the route can answer, and why (src/routes/quick-install.ts, plugins/security.ts, src/errors.ts).
