@@ -49,13 +49,13 @@ async function selectUpload (orm: Orm, shop: string, jobId: string | undefined):
 function bundleJson (b: BundleRecommendation): Static<typeof BundleReply> {
   return {
     id: b.id,
-    type: b.type,
+    type: b.type as Static<typeof BundleReply>['type'],
     items: b.items as Static<typeof BundleReply>['items'],
     stats: b.stats as Static<typeof BundleReply>['stats'],
-    pricing: b.pricing as Record<string, unknown>,
+    pricing: b.pricing as Static<typeof BundleReply>['pricing'],
     score: b.score,
     rank: b.rank,
-    source: b.source,
+    source: b.source as Static<typeof BundleReply>['source'],
     reason: b.reason,
     created_at: b.created_at.toISOString()
   }

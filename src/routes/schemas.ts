@@ -66,9 +66,30 @@ export const JobStatusReply = Type.Object({
   processed_at: NullableIsoTime
 })
 
+/** A string from a fixed set, published as an enum (serialized as a plain string: no anyOf to match). */
+const StringEnum = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>(Type.String({ enum: [...values], description }))
+
+/**
+ * The engine's pricing (BundlePricing in src/engine/types.ts). Every field optional: stored runs of
+ * older versions may lack one (tiers came later), and the serializer must never refuse a stored row.
+ */
+export const BundlePricingReply = Type.Object({
+  currency: Type.Optional(Nullable(Type.String({ description: 'ISO 4217 code when the file named one' }))),
+  list_price: Type.Optional(Nullable(Type.Number({ description: 'Sum of the items\' unit prices × quantities; null when a price is unknown' }))),
+  discount_percent: Type.Optional(Type.Number()),
+  bundle_price: Type.Optional(Nullable(Type.Number({ description: 'Never above list_price; null when a price is unknown' }))),
+  explanation: Type.Optional(Type.String({ description: 'Why this discount, for the merchant' })),
+  tiers: Type.Optional(Type.Array(Type.Object({
+    quantity: Type.Integer(),
+    discount_percent: Type.Number(),
+    unit_price: Nullable(Type.Number()),
+    total_price: Nullable(Type.Number())
+  }, { additionalProperties: true }), { description: 'VOLUME only: the quantity breaks' }))
+}, { additionalProperties: true })
+
 export const BundleReply = Type.Object({
   id: Type.String({ format: 'uuid' }),
-  type: Type.String({ description: 'FBT or VOLUME' }),
+  type: StringEnum(['FBT', 'VOLUME'] as const, 'FBT: bought together; VOLUME: quantity breaks of one product'),
   items: Type.Array(Type.Object({
     key: Type.String(),
     title: Type.String(),
@@ -83,10 +104,10 @@ export const BundleReply = Type.Object({
     lift: Nullable(Type.Number()),
     leverage: Nullable(Type.Number())
   }, { additionalProperties: true })),
-  pricing: Type.Object({}, { additionalProperties: true }),
+  pricing: BundlePricingReply,
   score: Type.Number(),
   rank: Type.Integer(),
-  source: Type.String({ description: 'orders or catalog' }),
+  source: StringEnum(['orders', 'catalog'] as const, 'orders: measured on the orders; catalog: a heuristic from a product catalog (stats null)'),
   reason: Type.String(),
   created_at: IsoTime
 })

@@ -119,3 +119,26 @@ t.test('cells that a spreadsheet would run as formulas are neutralised', async (
   const keys = rows.slice(1).map(r => r[rows[0].indexOf('product_keys')]).join(' ')
   t.match(keys, /'=HYPERLINK/, 'the formula is kept as text behind a quote')
 })
+
+/** Paths of `value` that `schema` (as published: properties, items, nullable) does not describe. */
+function undescribed (schema: any, value: unknown, path: string): string[] {
+  if (value === null || typeof value !== 'object') return []
+  if (Array.isArray(value)) return value.flatMap((v, i) => undescribed(schema.items ?? {}, v, `${path}[${i}]`))
+  if (schema.properties === undefined) return []
+  return Object.entries(value).flatMap(([k, v]) => k in schema.properties ? undescribed(schema.properties[k], v, `${path}.${k}`) : [`${path}.${k}`])
+}
+
+t.test('every field of a bundle, its pricing and its tiers included, is described by the published schema', async (t) => {
+  const doc = app.swagger() as any
+  const page = doc.paths['/api/bundles'].get.responses['200'].content['application/json'].schema
+  const bundleSchema = page.properties.bundles.items
+  const bundles: Array<Record<string, any>> = (await app.inject({ url: '/api/bundles?page_size=200', headers: h })).json().bundles
+  t.ok(bundles.some(b => b.type === 'VOLUME' && Array.isArray(b.pricing.tiers) && b.pricing.tiers.length > 0), 'the page has VOLUME bundles with tiers')
+  t.ok(bundles.some(b => b.type === 'FBT'), 'and FBT bundles')
+  t.same(bundles.flatMap((b, i) => undescribed(bundleSchema, b, `bundles[${i}]`)), [], 'no field a generated client would not know')
+  t.same(bundleSchema.properties.type.enum, ['FBT', 'VOLUME'], 'type is one of the two kinds')
+  t.same(bundleSchema.properties.source.enum, ['orders', 'catalog'], 'source is one of the two origins')
+  for (const b of bundles) {
+    if (!bundleSchema.properties.type.enum.includes(b.type) || !bundleSchema.properties.source.enum.includes(b.source)) t.fail(`bundle ${b.rank}: type ${b.type}, source ${b.source} not in the enums`)
+  }
+})
