@@ -1,5 +1,6 @@
 import t from 'tap'
 import { evaluateHoldout } from '../../src/engine/bundles/index.js'
+import { formatReport } from '../../src/cli/evaluate.js'
 import { ordersResult, product } from './helpers/ingest-fixtures.js'
 import { mulberry32, randomBaskets } from './helpers/random-baskets.js'
 
@@ -101,4 +102,29 @@ t.test('bootstrap noise: the spread of each top-k figure over resampled test ord
   const again = evaluateHoldout(ordersResult(products, lists), { minCount: 3, bootstrapResamples: 50 })
   t.same(again.noise, report.noise, 'same data, same figures')
   t.equal(evaluateHoldout(ordersResult(products, lists), { minCount: 3 }).noise, undefined, 'off unless asked')
+})
+
+// With no more candidate pairs than k, every ranking's top-k is all of them: the ceiling then is
+// exactly each ranking's figure, on the time split and averaged over the random splits, and the
+// evaluate report gives each ranking 100.0 % of it.
+t.test('with fewer candidates than k, the ceiling equals every ranking\'s top-k, per split and averaged', async t => {
+  const lists = randomBaskets(7, { baskets: 600, items: 10, maxBasket: 5 })
+  const products = Array.from({ length: 10 }, (_, i) => product(String(i)))
+  const report = evaluateHoldout(ordersResult(products, lists), { minCount: 3, randomSplits: 5 })
+  t.ok(report.candidatePairs > 0 && report.candidatePairs <= 45, `${report.candidatePairs} candidate pairs, fewer than 100`)
+  const last = report.ceiling.length - 1
+  t.equal(report.ceiling[last].k, 100)
+  for (const r of report.rankings) {
+    t.ok(Math.abs(r.tops[last].holdoutLeverage - report.ceiling[last].holdoutLeverage) < 1e-9,
+      `time split: ${r.ranking} top-100 ${r.tops[last].holdoutLeverage} = ceiling ${report.ceiling[last].holdoutLeverage}`)
+  }
+  const random = report.random
+  if (!random) throw new Error('random splits missing from the report')
+  for (const r of random.rankings) {
+    t.ok(Math.abs(r.tops[last].holdoutLeverage - random.ceiling[last].holdoutLeverage) < 1e-9,
+      `averaged over the splits: ${r.ranking} top-100 ${r.tops[last].holdoutLeverage} = averaged ceiling ${random.ceiling[last].holdoutLeverage}`)
+  }
+  const text = formatReport('orders.csv', report)
+  t.match(text, /^ceiling, .*, top-100 -?\d+\.\d \(engine score 100\.0%, in-sample leverage 100\.0%\)$/m, 'the report gives each ranking 100.0 % of the top-100 ceiling')
+  t.match(text, /^ {2}ceiling averaged over the splits: .*, top-100 -?\d+\.\d \(engine score 100\.0%, in-sample leverage 100\.0%\)$/m, 'and 100.0 % of the averaged one')
 })
