@@ -1,6 +1,7 @@
 // GET /api/bundles (paging, sorting, ?job_id=) and the CSV export (streamed, spreadsheet-safe).
 import t from 'tap'
 import { parseString } from 'fast-csv'
+import { sql } from 'drizzle-orm'
 import { startTestApp } from '../helpers/app.js'
 import { upload, waitForJob } from '../helpers/http.js'
 import { readShop } from '../helpers/fixtures.js'
@@ -141,4 +142,28 @@ t.test('every field of a bundle, its pricing and its tiers included, is describe
   for (const b of bundles) {
     if (!bundleSchema.properties.type.enum.includes(b.type) || !bundleSchema.properties.source.enum.includes(b.source)) t.fail(`bundle ${b.rank}: type ${b.type}, source ${b.source} not in the enums`)
   }
+})
+
+// The serializer follows the published pricing schema: a field it typed as a plain number would turn
+// an unknown price (null) into 0, and the page would show a bundle for $0.00. What GET /api/bundles
+// serves must be the stored pricing, field for field, nulls included.
+t.test('a bundle\'s pricing is served as stored, an unknown price as null (not 0)', async (t) => {
+  const shop = { 'x-shop-domain': 'no-prices.myshopify.com' }
+  const lines = ['order_id,product_id,quantity']
+  for (let i = 1; i <= 120; i++) {
+    lines.push(`${i},A,${1 + (i % 3)}`, `${i},B,1`)
+    if (i % 2 === 0) lines.push(`${i},C,1`)
+    if (i % 3 === 0) lines.push(`${i},D,2`)
+  }
+  const run = await upload(app, { filename: 'no-prices.csv', content: lines.join('\n') + '\n' }, shop)
+  t.equal(run.statusCode, 200, run.body)
+  const done = await waitForJob(app, run.json().job_id as string, shop, 60_000)
+  t.equal(done.status, 'COMPLETED', JSON.stringify(done))
+  const served: Array<{ id: string, pricing: Record<string, unknown> }> = (await app.inject({ url: '/api/bundles?page_size=200', headers: shop })).json().bundles
+  t.ok(served.length > 0, `${served.length} bundles`)
+  t.ok(served.some(b => b.pricing.list_price === null && b.pricing.bundle_price === null), 'a file without prices: list and bundle price unknown (null)')
+  t.ok(served.some(b => Array.isArray(b.pricing.tiers) && (b.pricing.tiers as Array<Record<string, unknown>>).some(x => x.unit_price === null && x.total_price === null)), 'and a volume tier\'s prices unknown too')
+  const stored = await app.db.orm.execute(sql`select id, pricing from bundle_recommendations where upload_id = ${run.json().job_id as string}`)
+  const byId = new Map((stored.rows as Array<{ id: string, pricing: unknown }>).map(r => [r.id, r.pricing]))
+  t.same(served.map(b => b.pricing), served.map(b => byId.get(b.id)), 'every bundle\'s pricing as stored')
 })
