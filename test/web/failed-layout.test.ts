@@ -21,17 +21,23 @@ t.test('after a failure, the file field comes before the previous bundles', { sk
     if (i % 2 === 0) lines.push(`${i},Q${p},Partner ${p},1,${5 + p}.00,USD`)
   }
   await installThroughApi(t, server.url, SHOP, lines.join('\n') + '\n', 'COMPLETED')
+  const completed = await (await fetch(`${server.url}/api/bundles/quick-install/status`, { headers: { 'X-Shop-Domain': SHOP } })).json() as { job_id: string }
   // One product per order, one unit each: nothing to bundle, so this run fails.
   await installThroughApi(t, server.url, SHOP, 'order_id,product_id,quantity,price\n' + Array.from({ length: 60 }, (_, i) => `${i},P${i % 6},1,9.00`).join('\n') + '\n', 'FAILED')
 
   const browser = await launchChromium(t)
   for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
     const page = await browser.newPage({ viewport })
+    const bundleReads: string[] = []
+    page.on('request', req => { const url = new URL(req.url()); if (url.pathname === '/api/bundles') bundleReads.push(url.search) })
     await page.goto(`${server.url}/?shop=${SHOP}`)
     await page.waitForSelector('#failed-section', { state: 'visible', timeout: 15_000 })
     await page.locator('#status', { hasText: 'from the previous install' }).waitFor({ timeout: 15_000 })
     const rows = (await page.$$('#bundles-body tr')).length
     t.ok(rows >= 20, `the previous install's bundles are listed (${rows})`)
+    // The install the status names (last_completed_job_id), not whatever is latest when the page asks.
+    t.ok(bundleReads.length > 0 && bundleReads.every(q => new URLSearchParams(q).get('job_id') === completed.job_id),
+      `the page asks for the install the status names (job_id=${completed.job_id}): ${bundleReads.join(', ')}`)
     const top = async (selector: string): Promise<number> => (await page.locator(selector).boundingBox())?.y ?? Number.NaN
     const [failed, upload, results] = [await top('#failed-section'), await top('#upload-section'), await top('#results-section')]
     t.ok(failed < upload && upload < results,
