@@ -129,9 +129,12 @@ t.test('the merchant page has no axe violation in any state', { skip: skipUnless
     await page.close()
   })
 
-  await t.test('completed within the cooldown (bundles, no upload form)', async () => {
+  await t.test('completed within the cooldown (bundles, no upload form)', async t => {
     const page = await open(`${cooldown.url}/?shop=a11y-done.myshopify.com`, '#results-section', 'bundles ready')
     await audit(page, 'completed within the cooldown')
+    // axe does not fail an aria-labelledby naming no element: the regions' names are checked here.
+    t.equal(await page.getByRole('region', { name: 'Your bundles', exact: true }).count(), 1, 'one region named "Your bundles"')
+    t.equal(await page.getByRole('region', { name: 'Bundles, best first', exact: true }).count(), 1, 'the table\'s scroll region is named by its caption')
     await page.close()
   })
 
