@@ -102,7 +102,9 @@ function promises (rankings: HoldoutReport['rankings']): string {
 /** "top-20 622.6 (engine score 92%, in-sample leverage 92%), top-100 …": each ranking's share of the ceiling. */
 function ceilingLine (ceiling: HoldoutReport['ceiling'], rankings: HoldoutReport['rankings']): string {
   return ceiling.map((c, j) => {
-    const shares = rankings.filter(r => r.ranking !== 'raw count').map(r => `${r.ranking} ${(100 * r.tops[j].holdoutLeverage / c.holdoutLeverage).toFixed(1)}%`)
+    // A share of a ceiling at or below zero (a file with no real affinity) means nothing: none is printed.
+    const share = (x: number): string => (c.holdoutLeverage > 0 ? `${(100 * x / c.holdoutLeverage).toFixed(1)}%` : '-')
+    const shares = rankings.filter(r => r.ranking !== 'raw count').map(r => `${r.ranking} ${share(r.tops[j].holdoutLeverage)}`)
     return `top-${c.k} ${c.holdoutLeverage.toFixed(1)} (${shares.join(', ')})`
   }).join(', ')
 }

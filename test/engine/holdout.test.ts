@@ -106,12 +106,15 @@ t.test('bootstrap noise: the spread of each top-k figure over resampled test ord
 
 // With no more candidate pairs than k, every ranking's top-k is all of them: the ceiling then is
 // exactly each ranking's figure, on the time split and averaged over the random splits, and the
-// evaluate report gives each ranking 100.0 % of it.
+// evaluate report gives each ranking 100.0 % of it. Three groups of 7 products, each basket within
+// one group: 63 candidate pairs (more than 20, fewer than 100), with real affinity, so the ceiling is
+// positive (a share of a ceiling at or below zero is not printed).
 t.test('with fewer candidates than k, the ceiling equals every ranking\'s top-k, per split and averaged', async t => {
-  const lists = randomBaskets(7, { baskets: 600, items: 10, maxBasket: 5 })
-  const products = Array.from({ length: 10 }, (_, i) => product(String(i)))
+  const lists = randomBaskets(7, { baskets: 1500, items: 21, maxBasket: 5 }).map(b => [...new Set(b.map(x => Math.floor(b[0] / 7) * 7 + (x % 7)))])
+  const products = Array.from({ length: 21 }, (_, i) => product(String(i)))
   const report = evaluateHoldout(ordersResult(products, lists), { minCount: 3, randomSplits: 5 })
-  t.ok(report.candidatePairs > 0 && report.candidatePairs <= 45, `${report.candidatePairs} candidate pairs, fewer than 100`)
+  t.ok(report.candidatePairs > 20 && report.candidatePairs < 100, `${report.candidatePairs} candidate pairs, between 20 and 100`)
+  t.ok(report.ceiling.every(c => c.holdoutLeverage > 0), 'a positive ceiling')
   const last = report.ceiling.length - 1
   t.equal(report.ceiling[last].k, 100)
   for (const r of report.rankings) {
@@ -127,4 +130,12 @@ t.test('with fewer candidates than k, the ceiling equals every ranking\'s top-k,
   const text = formatReport('orders.csv', report)
   t.match(text, /^ceiling, .*, top-100 -?\d+\.\d \(engine score 100\.0%, in-sample leverage 100\.0%\)$/m, 'the report gives each ranking 100.0 % of the top-100 ceiling')
   t.match(text, /^ {2}ceiling averaged over the splits: .*, top-100 -?\d+\.\d \(engine score 100\.0%, in-sample leverage 100\.0%\)$/m, 'and 100.0 % of the averaged one')
+})
+
+t.test('a ceiling at or below zero (no real affinity) gets no share printed', async t => {
+  const lists = randomBaskets(7, { baskets: 600, items: 10, maxBasket: 5 })
+  const report = evaluateHoldout(ordersResult(Array.from({ length: 10 }, (_, i) => product(String(i))), lists), { minCount: 3 })
+  const top100 = report.ceiling.find(c => c.k === 100)
+  t.ok(top100 !== undefined && top100.holdoutLeverage < 0, `random baskets: a negative top-100 ceiling (${top100?.holdoutLeverage})`)
+  t.match(formatReport('orders.csv', report), /, top-100 -\d+\.\d \(engine score -, in-sample leverage -\)$/m, 'no percentage of a negative ceiling')
 })

@@ -164,6 +164,6 @@ t.test('a bundle\'s pricing is served as stored, an unknown price as null (not 0
   t.ok(served.some(b => b.pricing.list_price === null && b.pricing.bundle_price === null), 'a file without prices: list and bundle price unknown (null)')
   t.ok(served.some(b => Array.isArray(b.pricing.tiers) && (b.pricing.tiers as Array<Record<string, unknown>>).some(x => x.unit_price === null && x.total_price === null)), 'and a volume tier\'s prices unknown too')
   const stored = await app.db.orm.execute(sql`select id, pricing from bundle_recommendations where upload_id = ${run.json().job_id as string}`)
-  const byId = new Map((stored.rows as Array<{ id: string, pricing: unknown }>).map(r => [r.id, r.pricing]))
+  const byId = new Map((stored as unknown as { rows: Array<{ id: string, pricing: unknown }> }).rows.map(r => [r.id, r.pricing]))
   t.same(served.map(b => b.pricing), served.map(b => byId.get(b.id)), 'every bundle\'s pricing as stored')
 })

@@ -178,7 +178,8 @@ function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: I
  */
 function ceiling (candidates: FbtCandidate[], test: Baskets, itemCounts: Int32Array): number[] {
   const m = test.itemCount
-  // Keyed smaller item first: mined pairs come in the miner's item order, a basket here in id order.
+  // Keyed smaller item first, as a basket here is walked (the miner gives pairs that way too; the key
+  // does not rely on it).
   const key = ([a, b]: readonly number[]): number => Math.min(a, b) * m + Math.max(a, b)
   const together = new Map<number, number>()
   for (const c of candidates) together.set(key(c.items), 0)
