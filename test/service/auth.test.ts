@@ -105,6 +105,6 @@ t.test('the cron route takes the cron secret, not a session token', async (t) =>
   t.equal(big.statusCode, 413, 'a body over the 1 MiB body limit')
   t.notMatch(big.json().detail, /File too large|MB/, `not the upload's file limit: ${big.body}`)
   const form = await app.inject({ method: 'POST', url, headers: { ...bearer(CRON_SECRET), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' })
-  t.equal(form.statusCode, 415, 'a media type no route parses')
+  t.equal(form.statusCode, 200, `the sweep takes no input: a body of any media type is ignored: ${form.body}`)
   t.notMatch(form.json().detail, /CSV file required/, `not the upload's words: ${form.body}`)
 })
