@@ -142,12 +142,12 @@ function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: I
   const mined = mineFrequentItemsets(subset(ingested, trainIdx), { minCount, maxSize: 2 })
   const candidates = scorePairs(mined)
   const test = subset(ingested, testIdx)
-  const testCounts = pairCounter(test)
+  const testCounts = candidateTestCounts(candidates, test)
   const tops: RankedTops = []
   return {
     candidates: candidates.length,
     tops,
-    ceiling: ceiling(candidates, test, testCounts.itemCounts),
+    ceiling: ceiling(candidates, testCounts),
     rankings: RANKINGS.map(([ranking, compare]) => {
       const ranked = [...candidates].sort((a, b) => compare(a, b) || a.items[0] - b.items[0] || a.items[1] - b.items[1])
       tops.push({ ranking, pairs: ranked.slice(0, Math.max(...EVALUATED_TOPS)).map(c => [c.items[0], c.items[1]]) })
@@ -160,7 +160,7 @@ function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: I
           const lifts: number[] = []
           for (const c of top) {
             promised += c.count - c.expected
-            const together = testCounts.together(c.items[0], c.items[1])
+            const together = testCounts.together(c.items)
             const expected = testCounts.itemCounts[c.items[0]] * testCounts.itemCounts[c.items[1]] / testCounts.orders
             leverage += together - expected
             if (expected > 0) lifts.push(together / expected)
@@ -172,30 +172,10 @@ function evaluateSplit (ingested: IngestResult, trainIdx: Int32Array, testIdx: I
   }
 }
 
-/**
- * Per top-k: the sum of the k largest test excesses among the candidate pairs, counted in one pass
- * over the test orders (only candidate pairs are kept).
- */
-function ceiling (candidates: FbtCandidate[], test: Baskets, itemCounts: Int32Array): number[] {
-  const m = test.itemCount
-  // Keyed smaller item first, as a basket here is walked (the miner gives pairs that way too; the key
-  // does not rely on it).
-  const key = ([a, b]: readonly number[]): number => Math.min(a, b) * m + Math.max(a, b)
-  const together = new Map<number, number>()
-  for (const c of candidates) together.set(key(c.items), 0)
-  for (let i = 0; i + 1 < test.offsets.length; i++) {
-    const items = Array.from(new Set(test.items.subarray(test.offsets[i], test.offsets[i + 1]))).sort((x, y) => x - y)
-    for (let p = 0; p < items.length; p++) {
-      for (let q = p + 1; q < items.length; q++) {
-        const pair = items[p] * m + items[q]
-        const seen = together.get(pair)
-        if (seen !== undefined) together.set(pair, seen + 1)
-      }
-    }
-  }
-  const orders = test.offsets.length - 1
+/** Per top-k: the sum of the k largest test excesses among the candidate pairs. */
+function ceiling (candidates: FbtCandidate[], testCounts: TestCounts): number[] {
   const excess = candidates
-    .map(c => (together.get(key(c.items)) ?? 0) - itemCounts[c.items[0]] * itemCounts[c.items[1]] / orders)
+    .map(c => testCounts.together(c.items) - testCounts.itemCounts[c.items[0]] * testCounts.itemCounts[c.items[1]] / testCounts.orders)
     .sort((a, b) => b - a)
   return EVALUATED_TOPS.map(k => excess.slice(0, k).reduce((sum, x) => sum + x, 0))
 }
@@ -302,37 +282,33 @@ function subset (ingested: IngestResult, baskets: Int32Array): Baskets {
   return { offsets, items, itemCount: ingested.products.length }
 }
 
-/** Item counts and on-demand pair counts (via per-item basket lists) for the test orders. */
-function pairCounter (b: Baskets): { orders: number, itemCounts: Int32Array, together: (x: number, y: number) => number } {
-  const orders = b.offsets.length - 1
-  const itemCounts = new Int32Array(b.itemCount)
-  for (const x of b.items) itemCounts[x]++
-  const lists = new Map<number, Int32Array>()
-  const basketsOf = (x: number): Int32Array => {
-    let list = lists.get(x)
-    if (!list) {
-      const found: number[] = []
-      for (let i = 0; i < orders; i++) {
-        for (let p = b.offsets[i]; p < b.offsets[i + 1]; p++) if (b.items[p] === x) { found.push(i); break }
+interface TestCounts { orders: number, itemCounts: Int32Array, together: (pair: readonly number[]) => number }
+
+/**
+ * Item counts, and the test orders holding each candidate pair, counted in one pass over the test
+ * orders (only candidate pairs are kept): every ranking's top pairs and the ceiling read them.
+ */
+function candidateTestCounts (candidates: FbtCandidate[], test: Baskets): TestCounts {
+  const m = test.itemCount
+  const orders = test.offsets.length - 1
+  const itemCounts = new Int32Array(m)
+  for (const x of test.items) itemCounts[x]++
+  // Keyed smaller item first, as a basket here is walked (the miner gives pairs that way too; the key
+  // does not rely on it).
+  const key = ([a, b]: readonly number[]): number => Math.min(a, b) * m + Math.max(a, b)
+  const counts = new Map<number, number>()
+  for (const c of candidates) counts.set(key(c.items), 0)
+  for (let i = 0; i < orders; i++) {
+    const items = Array.from(new Set(test.items.subarray(test.offsets[i], test.offsets[i + 1]))).sort((x, y) => x - y)
+    for (let p = 0; p < items.length; p++) {
+      for (let q = p + 1; q < items.length; q++) {
+        const pair = items[p] * m + items[q]
+        const seen = counts.get(pair)
+        if (seen !== undefined) counts.set(pair, seen + 1)
       }
-      list = Int32Array.from(found)
-      lists.set(x, list)
     }
-    return list
   }
-  const together = (x: number, y: number): number => {
-    const a = basketsOf(x)
-    const c = basketsOf(y)
-    let i = 0
-    let j = 0
-    let n = 0
-    while (i < a.length && j < c.length) {
-      if (a[i] === c[j]) { n++; i++; j++ } else if (a[i] < c[j]) i++
-      else j++
-    }
-    return n
-  }
-  return { orders, itemCounts, together }
+  return { orders, itemCounts, together: pair => counts.get(key(pair)) ?? 0 }
 }
 
 function median (xs: number[]): number | null {
