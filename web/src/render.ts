@@ -11,6 +11,7 @@ const CLASSES = ['num', 'products', 'type', 'num', 'num', 'num', 'num price']
 /** One cell: its value, an optional second line, labelled for the phone layout. */
 function cell (index: number, value: string, note?: { text: string, className: string }): HTMLTableCellElement {
   const td = make('td', undefined, CLASSES[index])
+  td.setAttribute('role', 'cell') // see renderBundles
   td.dataset.label = LABELS[index]
   // One wrapper, so the phone layout's grid has exactly two columns: the label and this.
   const body = make('div', value)
@@ -25,9 +26,15 @@ function priceNote (row: BundleRow): { text: string, className: string } | undef
   return undefined
 }
 
+/**
+ * The rows carry explicit roles (row, cell; the table, row groups and column headers have theirs in
+ * index.html): the phone layout changes the table's display, and WebKit/Safari then stops exposing
+ * the rows and cells as a table's.
+ */
 export function renderBundles (tbody: HTMLTableSectionElement, bundles: Bundle[]): void {
   tbody.replaceChildren(...bundleRows(bundles).map(row => {
     const tr = make('tr')
+    tr.setAttribute('role', 'row')
     if (row.heuristic) tr.classList.add('heuristic')
     tr.append(
       cell(0, row.rank),
