@@ -3,7 +3,7 @@
 // was swept loses (its result is discarded, the upload stays FAILED).
 import t from 'tap'
 import { startTestApp } from '../helpers/app.js'
-import { TINY_CATALOG, upload, waitFor } from '../helpers/http.js'
+import { TINY_CATALOG, upload } from '../helpers/http.js'
 import { INTERNAL_FAILURE, processQuickInstall } from '../../src/jobs/process-quick-install.js'
 import { ORPHAN_CHUNK_AGE_HOURS, QUEUE_WAIT_LIMIT_HOURS, sweepStuckJobs } from '../../src/jobs/sweep-stuck-jobs.js'
 import crypto from 'node:crypto'
@@ -64,13 +64,21 @@ t.test('the cron endpoint fails only uploads processing past the timeout, and de
   const status = (await app.inject({ url: `/api/bundles/status/${stuck}`, headers: shop('stuck') })).json()
   t.match(status, { status: 'FAILED', error_message: 'Processing timed out after 10 minutes' })
   t.same((await cron()).json(), { cleaned: 0, message: 'Marked 0 stuck jobs as FAILED' }, 'a second sweep finds nothing')
+  // Past the timeout the upload left alone is swept too: no test after this one finds it running.
+  await backdate(fresh, 11)
+  t.same((await cron()).json(), { cleaned: 1, message: 'Marked 1 stuck jobs as FAILED' }, 'the 9-minute-old upload, once 11 minutes old')
+  t.same(await row(fresh), { status: 'failed', error_message: 'Processing timed out after 10 minutes' })
 })
 
 t.test('the timeout message uses the configured number of minutes', async (t) => {
-  const id = await startUpload('custom-timeout')
-  await backdate(id, 4)
-  t.equal(await sweepStuckJobs(app.db, new Date(), 3), 2, 'this upload and the 9-minute-old one from the previous test')
-  t.equal((await row(id)).error_message, 'Processing timed out after 3 minutes')
+  const over = await startUpload('custom-timeout')
+  const under = await startUpload('custom-timeout-under')
+  await backdate(over, 4)
+  await backdate(under, 2)
+  t.equal(await sweepStuckJobs(app.db, new Date(), 3), 1, 'only the upload started 4 minutes ago is past a 3-minute timeout')
+  t.equal((await row(over)).error_message, 'Processing timed out after 3 minutes')
+  t.same(await row(under), { status: 'processing', error_message: null }, 'the one started 2 minutes ago is left alone')
+  t.equal(await sweepStuckJobs(app.db, minutesFrom(new Date(), 2), 3), 1, 'and swept once past the timeout: no test after this one finds it running')
 })
 
 t.test('a late worker never turns a swept upload into COMPLETED', async (t) => {
@@ -83,10 +91,15 @@ t.test('a late worker never turns a swept upload into COMPLETED', async (t) => {
 
   // A worker already past its start when the sweep runs: its final write finds the row failed.
   const racing = await startUpload('late-worker-2')
-  const run = processQuickInstall({ db: app.db, log: app.log, signal: new AbortController().signal, now: () => new Date() },
+  // The worker logs processing_started once it has stamped its start (the sweep times attempts from there).
+  let attemptStarted = (): void => {}
+  const started = new Promise<void>(resolve => { attemptStarted = resolve })
+  const log = pino({ level: 'info' }, { write: (line: string) => { if (JSON.parse(line).event === 'processing_started') attemptStarted() } })
+  const run = processQuickInstall({ db: app.db, log, signal: new AbortController().signal, now: () => new Date() },
     { id: 'job2', data: { upload_id: racing, shop_id: 'late-worker-2.myshopify.com' }, retryCount: 0, retryLimit: 2 })
-  // Once the worker has stamped its start (the sweep times attempts from there), move that start back.
-  await waitFor('the worker to start its attempt', async () => await attemptStartedAt(racing) !== null, 10_000, 5)
+  await Promise.race([started, run.then((outcome) => { throw new Error(`the worker ended (${outcome}) without logging processing_started`) })])
+  t.not(await attemptStartedAt(racing), null, 'the worker stamped its start before it said so')
+  // Move that start back.
   await backdate(racing, 30)
   await sweepStuckJobs(app.db, new Date(), 10)
   const result = await run
