@@ -5,12 +5,24 @@ import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
 
+/** How long `waitFor` waits before failing with what arrived (pg-boss retries deliveries after a delay). */
+const WAIT_MS = 60_000
+
+/** Resolves with `items` once `n` are there; rejects naming `what` and the count at the deadline. */
+function arrivals<T> (what: string, items: T[], waiters: Array<{ n: number, resolve: (r: T[]) => void }>, n: number): Promise<T[]> {
+  if (items.length >= n) return Promise.resolve(items.slice())
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what}: ${n} expected, ${items.length} arrived within ${WAIT_MS / 1000} s`)), WAIT_MS)
+    waiters.push({ n, resolve: (r) => { clearTimeout(timer); resolve(r) } })
+  })
+}
+
 export interface ReceivedRequest { headers: Record<string, string | string[] | undefined>, body: string, answered: number }
 
 export interface WebhookReceiver {
   url: string
   received: ReceivedRequest[]
-  /** Resolves when `n` requests have arrived. */
+  /** Resolves when `n` requests have arrived; rejects, saying how many did, after a minute. */
   waitFor: (n: number) => Promise<ReceivedRequest[]>
   close: () => Promise<void>
 }
@@ -36,7 +48,7 @@ export async function startWebhookReceiver (failFirst = 0): Promise<WebhookRecei
   return {
     url: `http://127.0.0.1:${port}/hooks/bundles`,
     received,
-    waitFor: async (n) => received.length >= n ? received.slice() : await new Promise((resolve) => waiters.push({ n, resolve })),
+    waitFor: async (n) => await arrivals('webhook requests', received, waiters, n),
     async close () {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -92,7 +104,7 @@ export async function startSmtpSink (opts: { user?: string, pass?: string, failF
   return {
     port,
     messages,
-    waitFor: async (n) => messages.length >= n ? messages.slice() : await new Promise((resolve) => waiters.push({ n, resolve })),
+    waitFor: async (n) => await arrivals('e-mails', messages, waiters, n),
     close: async () => await new Promise<void>((resolve) => server.close(() => resolve()))
   }
 }
