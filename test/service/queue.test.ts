@@ -42,13 +42,19 @@ t.test('shutdown mid-job hands the job back, even on its last attempt; the next 
   const database = await createTestDatabase()
   t.teardown(async () => { await database.drop() })
   const logs: Array<Record<string, unknown>> = []
-  const stream = { write: (line: string) => { logs.push(JSON.parse(line)) } }
-  const app = await buildApp({ config: testConfig(database, settings), database: await database.open() }, { logger: { level: 'warn', stream } })
+  // The worker logs processing_started once it has stamped its attempt: the job is running from then.
+  let jobRunning = (): void => {}
+  const running = new Promise<void>(resolve => { jobRunning = resolve })
+  const stream = { write: (line: string) => { const l = JSON.parse(line); logs.push(l); if (l.event === 'processing_started') jobRunning() } }
+  const app = await buildApp({ config: testConfig(database, settings), database: await database.open() }, { logger: { level: 'info', stream } })
   const h = { 'x-shop-domain': 'restarting.myshopify.com' }
   const res = await upload(app, { filename: 'orders.csv', content: readShop(30000, 'shopify-orders', 5) }, h)
   t.equal(res.statusCode, 200, res.body)
   const jobId = res.json().job_id
-  await waitFor('the job to be running', async () => app.workers.active() > 0, 20_000, 10)
+  let noStart: NodeJS.Timeout | undefined
+  await Promise.race([running, new Promise((_resolve, reject) => { noStart = setTimeout(() => reject(new Error('the job never started: no processing_started log line within 60 s')), 60_000) })])
+  clearTimeout(noStart)
+  t.equal(app.workers.active(), 1, 'the job is running when the instance shuts down')
   await app.close()
 
   const afterStop = (await database.open())
