@@ -144,7 +144,5 @@ for (const [i, c] of cases.entries()) {
   })
 }
 
-t.test('summary', async (t) => {
-  t.comment(`hostile inputs and their answers:\n${table.join('\n')}`)
-  t.pass('table printed')
-})
+// Each case above is awaited in turn, so the table is complete here; printing it is no test.
+t.comment(`hostile inputs and their answers:\n${table.join('\n')}`)
