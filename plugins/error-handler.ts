@@ -7,7 +7,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isDatabaseBusy, isDatabaseUnavailable } from '../db/unavailable.js'
 import { clientAborted } from '../src/services/client-aborted.js'
-import { DatabaseBusyError, DatabaseUnavailableError, InvalidFileError, NOT_MULTIPART, RequestAbortedError, RouteNotFoundError, SingleFileRequiredError, TooManyPartsError, UploadInterruptedError, UploadTooLargeError } from '../src/errors.js'
+import { DatabaseBusyError, DatabaseUnavailableError, InvalidFileError, MalformedMultipartError, NOT_MULTIPART, RequestAbortedError, RouteNotFoundError, SingleFileRequiredError, TooManyPartsError, UploadInterruptedError, UploadTooLargeError } from '../src/errors.js'
 import { isUploadRequest, MAX_FORM_FIELDS, MAX_FORM_PARTS } from '../src/services/upload-route.js'
 import { validationError } from '../src/services/validation-message.js'
 
@@ -17,7 +17,6 @@ const ABORT_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'FST_MP
 const INTERRUPTED_CODE = new UploadInterruptedError().code
 /** A request body the upload route cannot read as multipart: not multipart at all, or another type over bodyLimit. */
 const NOT_MULTIPART_CODES = new Set(['FST_INVALID_MULTIPART_CONTENT_TYPE', 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_ERR_CTP_BODY_TOO_LARGE'])
-const MALFORMED_MULTIPART = 'Invalid file: the multipart body is malformed or cut off. Send one CSV file in the multipart field "file", its parts separated by the boundary that Content-Type announces and ended by the closing boundary.'
 
 /**
  * The answer to errors Fastify meets before routing (a URL with a broken percent-escape, a path
@@ -95,7 +94,7 @@ export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
     } else if (error.code === 'FST_PROTO_VIOLATION' || /Unexpected end of (form|multipart data)|Multipart: Boundary not found|Malformed part header/i.test(error.message)) {
       // Busboy's words: a body cut off before its closing boundary, or not split by the boundary its
       // Content-Type announces.
-      error = Object.assign(new InvalidFileError(''), { message: MALFORMED_MULTIPART })
+      error = new MalformedMultipartError()
     }
 
     let status = error.statusCode ?? 500

@@ -15,6 +15,7 @@ import rateLimit from '@fastify/rate-limit'
 import { countAttempt } from '../src/repositories/rate-limits.js'
 import { sharedRateLimitStore, type AttemptCounter } from '../src/services/rate-limit-store.js'
 import { UPLOAD_ROUTE } from '../src/services/upload-route.js'
+import { TooManyUploadsError } from '../src/errors.js'
 
 export { UPLOAD_ROUTE }
 
@@ -92,11 +93,7 @@ export async function registerSecurity (app: FastifyInstance, settings: Security
         // After authentication, before the body is read: a refused upload costs no parsing.
         hook: 'preHandler',
         keyGenerator: (req: FastifyRequest) => `shop:${settings.shopOf(req) ?? `ip:${req.ip}`}`,
-        errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string, max: number }) => {
-          const err = new Error(`Too many uploads: at most ${ctx.max} per ${window} for a shop. Try again in ${ctx.after}.`) as Error & { statusCode: number }
-          err.statusCode = 429
-          return err
-        }
+        errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string, max: number }) => new TooManyUploadsError(ctx.max, window, ctx.after)
       }
     } as typeof route.config
   })

@@ -8,9 +8,13 @@ export const NOT_MULTIPART = 'send it as multipart/form-data, in the field "file
 export const SingleFileRequiredError = createError('BUNDLES_SINGLE_FILE', 'Invalid file: send exactly one CSV file, in the multipart field "file"', 400)
 /** The form has more fields or parts than the upload reads (busboy's limits): the arguments are those limits. */
 export const TooManyPartsError = createError<[number, number]>('BUNDLES_TOO_MANY_PARTS', 'Invalid file: the form has too many fields (at most %s text fields, %s parts in all). Send one CSV file in the multipart field "file", with few or no other fields.', 400)
+/** Busboy's words: a body cut off before its closing boundary, or not split by the boundary its Content-Type announces. */
+export const MalformedMultipartError = createError('BUNDLES_MALFORMED_MULTIPART', 'Invalid file: the multipart body is malformed or cut off. Send one CSV file in the multipart field "file", its parts separated by the boundary that Content-Type announces and ended by the closing boundary.', 400)
 /** The file was read but cannot be used: the message (from the engine) says what was wrong and what was expected. */
 export const UnreadableFileError = createError<[string]>('BUNDLES_UNREADABLE_FILE', '%s', 400)
 export const UploadTooLargeError = createError<[number]>('BUNDLES_UPLOAD_TOO_LARGE', 'File too large: the limit is %s MB. Compress the export (.csv.gz) or split it.', 413)
+/** The upload rate limit (plugins/security.ts), before the body is read: the arguments are the limit, its window and the wait left. */
+export const TooManyUploadsError = createError<[number, string, string]>('BUNDLES_TOO_MANY_UPLOADS', 'Too many uploads: at most %s per %s for a shop. Try again in %s.', 429)
 export const InflatedTooLargeError = createError<[number]>('BUNDLES_INFLATED_TOO_LARGE', 'File too large: the compressed file inflates past the %s MB limit.', 413)
 /**
  * The client closed the connection before its request arrived whole. Nobody reads this answer; its
