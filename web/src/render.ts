@@ -28,8 +28,8 @@ function priceNote (row: BundleRow): { text: string, className: string } | undef
 
 /**
  * The rows carry explicit roles (row, cell; the table, row groups and column headers have theirs in
- * index.html): the phone layout changes the table's display, and WebKit/Safari then stops exposing
- * the rows and cells as a table's.
+ * index.html): the phone layout changes the table's display, and Safari has been known to stop exposing
+ * the rows and cells as a table's then.
  */
 export function renderBundles (tbody: HTMLTableSectionElement, bundles: Bundle[]): void {
   tbody.replaceChildren(...bundleRows(bundles).map(row => {
