@@ -127,4 +127,4 @@ export default fp(async function errorHandlerPlugin (app: FastifyInstance) {
   app.addHook('preParsing', async (request) => {
     if (request.is404) throw new RouteNotFoundError(request.method, request.url.split('?')[0])
   })
-}, { name: 'error-handler', dependencies: ['config'], fastify: '5.x' })
+}, { name: 'error-handler', dependencies: ['config', 'auth'], fastify: '5.x' })

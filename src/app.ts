@@ -34,6 +34,7 @@ export interface AppOptions {
 
 export const appPlugin = fp(async function app (app: FastifyInstance, opts: AppOptions) {
   await app.register(configPlugin, { config: opts.config })
+  await app.register(authPlugin)
   await app.register(errorHandlerPlugin)
   await app.register(databasePlugin, { database: opts.database })
   await app.register(queuePlugin)
@@ -45,7 +46,6 @@ export const appPlugin = fp(async function app (app: FastifyInstance, opts: AppO
   await app.register(notificationsPlugin)
   await app.register(workersPlugin, { enabled: opts.workers !== false })
   await app.register(uploadsInFlightPlugin)
-  await app.register(authPlugin)
   // Before the routes: it attaches the upload rate limit as routes are declared.
   await app.register(securityPlugin)
 
