@@ -6,6 +6,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { jwtVerify, errors as joseErrors } from 'jose'
 import { UnauthorizedError } from '../src/errors.js'
+import { bearerToken } from '../src/auth/bearer.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -91,10 +92,9 @@ export default fp(async function authPlugin (app: FastifyInstance) {
       if (!SHOP_HOST.test(shop)) throw new UnauthorizedError('X-Shop-Domain must be a shop domain like demo.myshopify.com')
       return shop
     }
-    const header = request.headers.authorization ?? ''
-    const match = /^Bearer\s+(\S+)$/i.exec(header)
-    if (match === null) throw new UnauthorizedError('send Authorization: Bearer <Shopify session token>')
-    return await shopFromSessionToken(match[1], key, apiKey as string)
+    const token = bearerToken(request)
+    if (token === undefined) throw new UnauthorizedError('send Authorization: Bearer <Shopify session token>')
+    return await shopFromSessionToken(token, key, apiKey as string)
   }
 
   app.addHook('onRequest', async (request, reply) => {

@@ -8,7 +8,7 @@ import { sweepStuckJobs } from '../jobs/sweep-stuck-jobs.js'
 import { createGoogleOidcVerifier } from '../auth/google-oidc.js'
 import { terminalHooks } from '../notifications/terminal-hooks.js'
 import { UnauthorizedError } from '../errors.js'
-import { bearerMatches } from '../auth/bearer.js'
+import { bearerMatches, bearerToken } from '../auth/bearer.js'
 import { errorReply } from './schemas.js'
 
 export default async function cronRoutes (fastify: FastifyInstance): Promise<void> {
@@ -19,9 +19,9 @@ export default async function cronRoutes (fastify: FastifyInstance): Promise<voi
     ? createGoogleOidcVerifier({ jwksUrl, audience, serviceAccountEmail: serviceAccount })
     : null
   const oidcMatches = async (request: FastifyRequest): Promise<boolean> => {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')
-    if (verifyOidc === null || match === null || match[1].split('.').length !== 3) return false
-    const verdict = await verifyOidc(match[1])
+    const token = bearerToken(request)
+    if (verifyOidc === null || token === undefined || token.split('.').length !== 3) return false
+    const verdict = await verifyOidc(token)
     if (!verdict.ok) request.log.warn({ reason: verdict.reason }, 'cron call with a rejected OIDC token')
     return verdict.ok
   }
