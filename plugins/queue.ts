@@ -69,7 +69,7 @@ export default fp(async function queuePlugin (app: FastifyInstance) {
     retryLimit: config.QUEUE_RETRY_LIMIT,
     retryDelay: config.QUEUE_RETRY_DELAY_SECONDS,
     retryBackoff: config.QUEUE_RETRY_BACKOFF,
-    expireInSeconds: config.QUEUE_EXPIRY_SECONDS as number
+    expireInSeconds: config.QUEUE_EXPIRY_SECONDS
   }
   // pg-boss installs its schema and creates queues without a lock of its own: instances starting
   // together would race (and deadlock in create_queue), so all of it runs under the start-up lock.

@@ -44,7 +44,7 @@ export default fp(async function workersPlugin (app: FastifyInstance, opts: Work
   const runQuickInstall = async (job: PgBoss.JobWithMetadata<QuickInstallJobData>): Promise<void> => {
     try {
       // pg-boss gives up on an attempt after its expiry (and retries it); stop the engine then too.
-      const expirySeconds = Math.max(1, config.QUEUE_EXPIRY_SECONDS as number)
+      const expirySeconds = config.QUEUE_EXPIRY_SECONDS
       const expiry = AbortSignal.timeout(expirySeconds * 1000)
       await processQuickInstall({
         db: app.db,

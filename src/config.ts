@@ -107,7 +107,8 @@ export const ConfigSchema = Type.Object({
   SMTP_TO: Type.Optional(Type.String({ minLength: 3 }))
 }, { additionalProperties: false })
 
-export type Config = Static<typeof ConfigSchema>
+/** A validated configuration: loadConfig always sets QUEUE_EXPIRY_SECONDS (derived when not given). */
+export type Config = Omit<Static<typeof ConfigSchema>, 'QUEUE_EXPIRY_SECONDS'> & { QUEUE_EXPIRY_SECONDS: number }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -136,7 +137,7 @@ export function loadConfig (source: Record<string, unknown>): Config {
     }
     raw[key] = value
   }
-  const config = Value.Default(ConfigSchema, raw) as Config
+  const config = Value.Default(ConfigSchema, raw) as Static<typeof ConfigSchema>
   const first = Value.Errors(ConfigSchema, config).First()
   if (first) {
     const key = first.path.replace(/^\//, '').split('/')[0] || '(root)'
@@ -159,13 +160,12 @@ function describeRule (schema: Record<string, unknown>, message: string): string
   return parts.length > 0 ? parts.join(', ') : message.toLowerCase()
 }
 
-function checkRelations (config: Config): Config {
-  const timeoutSeconds = config.PROCESSING_TIMEOUT_MINUTES * 60
-  if (config.QUEUE_EXPIRY_SECONDS === undefined) {
-    config.QUEUE_EXPIRY_SECONDS = Math.max(1, Math.floor(timeoutSeconds * 0.8))
-  } else if (config.QUEUE_EXPIRY_SECONDS >= timeoutSeconds) {
-    throw new ConfigError(`Invalid configuration: QUEUE_EXPIRY_SECONDS must be below PROCESSING_TIMEOUT_MINUTES × 60 = ${timeoutSeconds} (got ${config.QUEUE_EXPIRY_SECONDS}), so a stuck attempt expires before the sweep fails its upload`)
+function checkRelations (validated: Static<typeof ConfigSchema>): Config {
+  const timeoutSeconds = validated.PROCESSING_TIMEOUT_MINUTES * 60
+  if (validated.QUEUE_EXPIRY_SECONDS !== undefined && validated.QUEUE_EXPIRY_SECONDS >= timeoutSeconds) {
+    throw new ConfigError(`Invalid configuration: QUEUE_EXPIRY_SECONDS must be below PROCESSING_TIMEOUT_MINUTES × 60 = ${timeoutSeconds} (got ${validated.QUEUE_EXPIRY_SECONDS}), so a stuck attempt expires before the sweep fails its upload`)
   }
+  const config: Config = { ...validated, QUEUE_EXPIRY_SECONDS: validated.QUEUE_EXPIRY_SECONDS ?? Math.max(1, Math.floor(timeoutSeconds * 0.8)) }
   trustProxyOption(config)
   checkCron('SWEEP_CRON', config.SWEEP_CRON)
   if (config.DATABASE_URL !== undefined) checkDatabaseUrl(config.DATABASE_URL)
