@@ -17,8 +17,6 @@ import { sharedRateLimitStore, type AttemptCounter } from '../src/services/rate-
 import { UPLOAD_ROUTE } from '../src/services/upload-route.js'
 import { TooManyUploadsError } from '../src/errors.js'
 
-export { UPLOAD_ROUTE }
-
 export interface SecuritySettings {
   corsOrigins: string[]
   uploadRateLimitMax: number

@@ -3,7 +3,6 @@
 // audience, for the one service account we trust, with a verified e-mail, and not expired.
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from 'jose'
 
-export const GOOGLE_CERTS_URL = 'https://www.googleapis.com/oauth2/v3/certs'
 // Google writes both forms into `iss`.
 const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com']
 

@@ -3,8 +3,6 @@ import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm'
 import type { Orm } from '../../db/database.js'
 import { csvUploads, type CsvUpload, type NewCsvUpload } from '../../db/schema.js'
 
-export type UploadStatus = 'processing' | 'completed' | 'failed'
-
 export async function insertUpload (orm: Orm, row: NewCsvUpload): Promise<void> {
   await orm.insert(csvUploads).values(row)
 }
