@@ -1,6 +1,6 @@
-// The stuck-job sweep on demand, for an outside scheduler. pg-boss already runs it every 5 minutes, so
-// this is optional. Its own auth: Bearer CRON_SECRET, compared in constant time; without a configured
-// secret every call is refused.
+// The stuck-job sweep on demand, for an outside scheduler. pg-boss already runs it on SWEEP_CRON (every
+// 5 minutes by default), so this is optional. Its own auth: Bearer CRON_SECRET (compared in constant
+// time) or Cloud Scheduler's Google OIDC token; with neither configured every call is refused.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'

@@ -1,6 +1,6 @@
 // Reads the FIMI basket format (one basket per line, non-negative integer item ids separated by
 // spaces), as in ../shared/data/baskets/retail.dat, straight from bytes into CSR arrays. Used by the
-// mining benchmark and tests; merchant files go through ingest instead.
+// mining benchmark, `npm run evaluate` and tests; merchant files go through ingest instead.
 import { readFile } from 'node:fs/promises'
 import type { Baskets } from './baskets.js'
 
