@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { jwtVerify, errors as joseErrors } from 'jose'
 import { UnauthorizedError } from '../src/errors.js'
 import { bearerToken } from '../src/auth/bearer.js'
+import { NO_STORE, documentHeaders } from '../src/routes/headers.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -69,8 +70,7 @@ export async function shopFromSessionToken (token: string, secret: Uint8Array, a
  * URL: the router decodes `/%61pi/…` and accepts absolute-form targets (`GET http://host/api/…`),
  * so a test on `request.url` let those reach /api routes with no token and an empty shop.
  */
-function isApiRoute (request: FastifyRequest): boolean {
-  const route = request.routeOptions.url
+function isApiRoute (route: string | undefined): boolean {
   return route !== undefined && (route === '/api' || route.startsWith('/api/'))
 }
 
@@ -97,8 +97,13 @@ export default fp(async function authPlugin (app: FastifyInstance) {
     return await shopFromSessionToken(token, key, apiKey as string)
   }
 
+  // Published with every response code of every /api route declared after this plugin (all of them).
+  app.addHook('onRoute', (route) => {
+    if (isApiRoute(route.url)) documentHeaders(route, () => NO_STORE)
+  })
+
   app.addHook('onRequest', async (request, reply) => {
-    if (!isApiRoute(request)) return
+    if (!isApiRoute(request.routeOptions.url)) return
     // Every /api answer is one shop's data (or a refusal): no browser or shared cache may keep it. Set
     // before authenticating, so a 401 is not cached either.
     reply.header('cache-control', 'no-store')

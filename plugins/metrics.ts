@@ -170,7 +170,10 @@ export default fp(async function metricsPlugin (app: FastifyInstance) {
         'When METRICS_TOKEN is configured, send Authorization: Bearer <METRICS_TOKEN>.',
       response: {
         200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
-        401: Type.Object({ detail: Type.String() }, { description: 'METRICS_TOKEN is configured and the request did not send it' })
+        401: {
+          ...Type.Object({ detail: Type.String() }, { description: 'METRICS_TOKEN is configured and the request did not send it' }),
+          headers: { 'WWW-Authenticate': Type.String({ enum: ['Bearer realm="metrics"'], description: 'The scheme to authenticate with' }) }
+        }
       }
     }
   }, async (request, reply) => {

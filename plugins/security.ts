@@ -16,6 +16,7 @@ import { countAttempt } from '../src/repositories/rate-limits.js'
 import { sharedRateLimitStore, type AttemptCounter } from '../src/services/rate-limit-store.js'
 import { UPLOAD_ROUTE } from '../src/services/upload-route.js'
 import { TooManyUploadsError } from '../src/errors.js'
+import { RATE_LIMIT, RETRY_AFTER, documentHeaders } from '../src/routes/headers.js'
 
 export interface SecuritySettings {
   corsOrigins: string[]
@@ -94,6 +95,8 @@ export async function registerSecurity (app: FastifyInstance, settings: Security
         errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string, max: number }) => new TooManyUploadsError(ctx.max, window, ctx.after)
       }
     } as typeof route.config
+    // The limit runs after authentication, so every answer but the 401 carries its headers.
+    documentHeaders(route, (code) => code === '401' ? undefined : code === '429' ? { ...RATE_LIMIT, ...RETRY_AFTER } : RATE_LIMIT)
   })
   await app.register(rateLimit, { global: false, store: sharedRateLimitStore(settings.countUploadAttempt) })
 

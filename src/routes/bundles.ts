@@ -99,7 +99,11 @@ export default async function bundleRoutes (fastify: FastifyInstance): Promise<v
       // Only the 200 is CSV (its own `content`); the refusals are JSON {detail} like every other route's,
       // so no route-wide `produces`, which would publish them as text/csv.
       response: {
-        200: { description: 'CSV, streamed; text cells starting with = + - @, a tab or a carriage return are prefixed with \' so spreadsheets do not run them', content: { 'text/csv': { schema: { type: 'string' } } } },
+        200: {
+          description: 'CSV, streamed; text cells starting with = + - @, a tab or a carriage return are prefixed with \' so spreadsheets do not run them',
+          content: { 'text/csv': { schema: { type: 'string' } } },
+          headers: { 'Content-Disposition': Type.String({ description: 'attachment; filename="bundles-<job_id>.csv": a download, named after the install' }) }
+        },
         400: errorReply('Invalid query (job_id given more than once)'),
         401: errorReply('Missing or invalid session token'),
         404: errorReply('No such install, none completed yet, or ?job_id= names one that is processing or failed'),

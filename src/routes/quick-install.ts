@@ -2,20 +2,17 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import multipart from '@fastify/multipart'
-import { Type, type Static } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
 import { startQuickInstall } from '../services/start-quick-install.js'
 import { shopAdmission } from '../services/shop-admission.js'
 import { MAX_FORM_FIELDS, MAX_FORM_PARTS, UPLOAD_ROUTE } from '../services/upload-route.js'
 import { statusShape } from '../services/install-state.js'
-import { ConflictReply, QuickInstallStarted, QuickInstallStatus, errorReply } from './schemas.js'
+import { ConflictReply, QuickInstallStarted, QuickInstallStatusShapes, errorReply } from './schemas.js'
 
 const MB = 1024 * 1024
 
-/** Sent by the upload rate limit (plugins/security.ts), before the body is read. */
-const TooManyUploads = {
-  ...errorReply('More than UPLOAD_RATE_LIMIT_MAX uploads for this shop within UPLOAD_RATE_LIMIT_WINDOW_SECONDS: "Too many uploads: at most N per W seconds for a shop. Try again in …"'),
-  headers: { 'Retry-After': Type.Integer({ description: 'Seconds until the shop\'s window ends' }) }
-}
+/** Sent by the upload rate limit (plugins/security.ts, which also documents its headers: Retry-After, X-RateLimit-*), before the body is read. */
+const TooManyUploads = errorReply('More than UPLOAD_RATE_LIMIT_MAX uploads for this shop within UPLOAD_RATE_LIMIT_WINDOW_SECONDS: "Too many uploads: at most N per W seconds for a shop. Try again in …"')
 
 export default async function quickInstallRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -63,10 +60,10 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
     schema: {
       tags: ['quick-install'],
       summary: 'The shop\'s quick-install state (poll every 2 s while PROCESSING)',
-      response: { 200: QuickInstallStatus, 401: errorReply('Missing or invalid session token'), 503: errorReply('The database is unavailable') }
+      response: { 200: QuickInstallStatusShapes, 401: errorReply('Missing or invalid session token'), 503: errorReply('The database is unavailable') }
     }
   }, async (request) => {
     const install = await app.latestUploads.get(request.shop)
-    return statusShape(install, new Date(), config.QUICK_INSTALL_COOLDOWN_DAYS) as Static<typeof QuickInstallStatus>
+    return statusShape(install, new Date(), config.QUICK_INSTALL_COOLDOWN_DAYS) as Static<typeof QuickInstallStatusShapes>
   })
 }
