@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import multipart from '@fastify/multipart'
-import type { Static } from '@sinclair/typebox'
 import { startQuickInstall } from '../services/start-quick-install.js'
 import { shopAdmission } from '../services/shop-admission.js'
 import { MAX_FORM_FIELDS, MAX_FORM_PARTS, UPLOAD_ROUTE } from '../services/upload-route.js'
@@ -64,6 +63,6 @@ export default async function quickInstallRoutes (fastify: FastifyInstance): Pro
     }
   }, async (request) => {
     const install = await app.latestUploads.get(request.shop)
-    return statusShape(install, new Date(), config.QUICK_INSTALL_COOLDOWN_DAYS) as Static<typeof QuickInstallStatusShapes>
+    return statusShape(install, new Date(), config.QUICK_INSTALL_COOLDOWN_DAYS)
   })
 }

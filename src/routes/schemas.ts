@@ -97,6 +97,7 @@ const StatusShapes = Type.Union([
  * first) with its validator: about 1.1-1.5 µs more per answer than the all-optional object (about 1%
  * of a status request), and an answer that fits no shape is a 500, not a silent drift from the contract.
  */
+export type QuickInstallStatus = Static<typeof StatusShapes>
 export const QuickInstallStatusShapes = Type.Unsafe<Static<typeof StatusShapes>>({
   oneOf: StatusShapes.anyOf,
   description: 'One of five shapes: never run, processing, completed within cooldown, completed after cooldown, failed'

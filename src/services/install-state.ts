@@ -1,6 +1,7 @@
 // What an install's state means to the merchant: the status shapes, the cooldown and the 409s.
 import type { CsvUpload } from '../../db/schema.js'
 import type { ShopInstall } from '../repositories/uploads.js'
+import type { QuickInstallStatus } from '../routes/schemas.js'
 import { AlreadyCompletedError, AlreadyProcessingError, withDetail } from '../errors.js'
 
 const DAY_MS = 86_400_000
@@ -28,17 +29,21 @@ export function cooldown (completedAt: Date, now: Date, cooldownDays: number): C
 
 const elapsedSeconds = (since: Date, now: Date): number => Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000))
 
-/** GET /api/bundles/quick-install/status, from the shop's current upload (findShopInstall). */
-export function statusShape ({ current: latest, lastCompletedJobId }: ShopInstall, now: Date, cooldownDays: number): Record<string, unknown> {
+/**
+ * GET /api/bundles/quick-install/status, from the shop's current upload (findShopInstall). Typed by the
+ * route's published shapes, so a change here that no shape allows (the serializer's 500) fails to compile.
+ */
+export function statusShape ({ current: latest, lastCompletedJobId }: ShopInstall, now: Date, cooldownDays: number): QuickInstallStatus {
   if (latest === undefined) {
     return { has_quick_install: false, can_run: true, message: 'Quick install has not been run for this shop' }
   }
-  const base = { has_quick_install: true, job_id: latest.id, status: apiStatus(latest.status), created_at: iso(latest.created_at) }
+  const base = { has_quick_install: true as const, job_id: latest.id, created_at: latest.created_at.toISOString() }
   if (latest.status === 'processing') {
     return {
       ...base,
+      status: 'PROCESSING',
       can_run: false,
-      started_at: iso(latest.created_at),
+      started_at: latest.created_at.toISOString(),
       elapsed_seconds: elapsedSeconds(latest.created_at, now),
       message: 'Quick install is processing. Bundles are being generated...'
     }
@@ -46,26 +51,26 @@ export function statusShape ({ current: latest, lastCompletedJobId }: ShopInstal
   if (latest.status === 'failed') {
     return {
       ...base,
+      status: 'FAILED',
       can_run: true,
       error_message: latest.error_message ?? 'Quick install failed',
-      failed_at: iso(latest.updated_at),
+      failed_at: latest.updated_at.toISOString(),
       last_completed_job_id: lastCompletedJobId,
       message: 'Quick install failed. You can try again.'
     }
   }
   const completedAt = latest.completed_at ?? latest.updated_at
   const { daysSinceInstall, canRetryInDays } = cooldown(completedAt, now, cooldownDays)
-  return {
+  const completed = {
     ...base,
-    can_run: canRetryInDays === 0,
-    completed_at: iso(completedAt),
+    status: 'COMPLETED' as const,
+    completed_at: completedAt.toISOString(),
     bundles_created: latest.processed_rows,
-    days_since_install: daysSinceInstall,
-    can_retry_in_days: canRetryInDays,
-    message: canRetryInDays > 0
-      ? `Quick install completed - Can retry in ${days(canRetryInDays)}`
-      : 'Quick install completed - You can run it again'
+    days_since_install: daysSinceInstall
   }
+  return canRetryInDays > 0
+    ? { ...completed, can_run: false, can_retry_in_days: canRetryInDays, message: `Quick install completed - Can retry in ${days(canRetryInDays)}` }
+    : { ...completed, can_run: true, can_retry_in_days: 0, message: 'Quick install completed - You can run it again' }
 }
 
 /**
