@@ -12,9 +12,15 @@ export async function findUpload (orm: Orm, id: string): Promise<CsvUpload | und
   return rows[0]
 }
 
-/** Another shop's upload is as absent as an unknown one. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * One upload of `shop` by the id a caller gave (any case). Another shop's upload is as absent as an
+ * unknown one, and so is an id that is no UUID (the database would refuse to compare it: a 500).
+ */
 export async function findShopUpload (orm: Orm, shop: string, id: string): Promise<CsvUpload | undefined> {
-  const rows = await orm.select().from(csvUploads).where(and(eq(csvUploads.id, id), eq(csvUploads.shop_id, shop))).limit(1)
+  if (!UUID.test(id)) return undefined
+  const rows = await orm.select().from(csvUploads).where(and(eq(csvUploads.id, id.toLowerCase()), eq(csvUploads.shop_id, shop))).limit(1)
   return rows[0]
 }
 

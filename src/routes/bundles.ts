@@ -17,8 +17,6 @@ export const MAX_PAGE_SIZE = 200
 /** Far beyond any install's bundles, and keeps the row offset a small integer for the database. */
 export const MAX_PAGE = 100_000
 const SORTS = ['rank', 'score', 'count', 'lift'] as const
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 const Selection = Type.Object({
   job_id: Type.Optional(Type.String({ description: 'An install of the caller\'s shop; default: the latest completed one' }))
 })
@@ -35,7 +33,7 @@ async function selectUpload (orm: Orm, shop: string, jobId: string | undefined):
     if (latest === undefined) throw new NoBundlesError()
     return latest
   }
-  const upload = UUID.test(jobId) ? await findShopUpload(orm, shop, jobId.toLowerCase()) : undefined
+  const upload = await findShopUpload(orm, shop, jobId)
   if (upload === undefined) throw new JobNotFoundError()
   if (upload.status === 'processing') {
     throw new InstallNotCompletedError(`Install ${upload.id} has no bundles yet: it is still processing. Poll GET /api/bundles/status/${upload.id} until it is COMPLETED.`)

@@ -7,8 +7,6 @@ import { apiStatus, iso } from '../services/install-state.js'
 import { JobNotFoundError } from '../errors.js'
 import { JobStatusReply, errorReply } from './schemas.js'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 function skippedRows (summary: Record<string, unknown> | null): number {
   const skipped = summary?.rows_skipped
   if (skipped === null || typeof skipped !== 'object') return 0
@@ -29,7 +27,7 @@ export default async function jobStatusRoutes (fastify: FastifyInstance): Promis
     }
   }, async (request) => {
     const { job_id: jobId } = request.params
-    const upload = UUID.test(jobId) ? await findShopUpload(app.db.orm, request.shop, jobId.toLowerCase()) : undefined
+    const upload = await findShopUpload(app.db.orm, request.shop, jobId)
     if (upload === undefined) throw new JobNotFoundError()
     return {
       job_id: upload.id,

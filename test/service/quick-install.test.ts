@@ -258,3 +258,18 @@ t.test('another shop\'s job answers 404 exactly like an unknown id', async (t) =
   const csv = await app.inject({ url: `/api/bundles/export.csv?job_id=${jobId}`, headers: shop('intruder') })
   t.equal(csv.statusCode, 404)
 })
+
+t.test('a job id is found in any case, by its owner only', async (t) => {
+  const owner = shop('uppercase-owner')
+  const res = await upload(app, { filename: 'a.csv', content: TINY_CATALOG }, owner)
+  const jobId: string = res.json().job_id
+  await waitForJob(app, jobId, owner)
+  const upper = jobId.toUpperCase()
+  const byUpper = await app.inject({ url: `/api/bundles/status/${upper}`, headers: owner })
+  t.equal(byUpper.statusCode, 200, `GET /api/bundles/status/${upper} finds the owner's job: ${byUpper.body}`)
+  t.equal(byUpper.json().job_id, jobId, 'and names it in lower case')
+  const bundles = await app.inject({ url: `/api/bundles?job_id=${upper}`, headers: owner })
+  t.equal(bundles.statusCode, 200, `GET /api/bundles?job_id=${upper} serves the owner's bundles: ${bundles.body}`)
+  const theirs = await app.inject({ url: `/api/bundles/status/${upper}`, headers: shop('intruder') })
+  t.same([theirs.statusCode, theirs.json()], [404, { detail: JOB_NOT_FOUND }], 'another shop gets 404 in upper case too')
+})
