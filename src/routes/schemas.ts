@@ -3,6 +3,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 export const IsoTime = Type.String({ format: 'date-time' })
+const Uuid = Type.String({ format: 'uuid' })
 export const NullableIsoTime = Nullable(IsoTime)
 export const JobStatus = Type.Union([Type.Literal('PROCESSING'), Type.Literal('COMPLETED'), Type.Literal('FAILED')])
 
@@ -11,7 +12,7 @@ export const errorReply = (description: string) => Type.Object({ detail: Type.St
 
 export const AlreadyProcessingDetail = Type.Object({
   error: Type.Literal('ALREADY_PROCESSING'),
-  job_id: Type.String({ format: 'uuid' }),
+  job_id: Uuid,
   status: Type.Literal('PROCESSING'),
   started_at: IsoTime,
   elapsed_seconds: Type.Integer(),
@@ -19,7 +20,7 @@ export const AlreadyProcessingDetail = Type.Object({
 })
 export const AlreadyCompletedDetail = Type.Object({
   error: Type.Literal('ALREADY_COMPLETED'),
-  job_id: Type.String({ format: 'uuid' }),
+  job_id: Uuid,
   completed_at: IsoTime,
   bundles_created: Type.Integer(),
   days_since_install: Type.Integer(),
@@ -30,13 +31,12 @@ export const ConflictReply = Type.Object({ detail: Type.Union([AlreadyProcessing
   { description: 'An install is already processing, or completed within the cooldown' })
 
 export const QuickInstallStarted = Type.Object({
-  job_id: Type.String({ format: 'uuid' }),
+  job_id: Uuid,
   status: Type.Literal('PROCESSING'),
   message: Type.String(),
   is_retry: Type.Boolean()
 })
 
-const Uuid = Type.String({ format: 'uuid' })
 const StatusFields = { has_quick_install: Type.Boolean(), can_run: Type.Boolean(), message: Type.String() }
 const CompletedFields = {
   job_id: Uuid,
@@ -98,13 +98,13 @@ const StatusShapes = Type.Union([
  * of a status request), and an answer that fits no shape is a 500, not a silent drift from the contract.
  */
 export type QuickInstallStatus = Static<typeof StatusShapes>
-export const QuickInstallStatusShapes = Type.Unsafe<Static<typeof StatusShapes>>({
+export const QuickInstallStatusShapes = Type.Unsafe<QuickInstallStatus>({
   oneOf: StatusShapes.anyOf,
   description: 'One of five shapes: never run, processing, completed within cooldown, completed after cooldown, failed'
 })
 
 export const JobStatusReply = Type.Object({
-  job_id: Type.String({ format: 'uuid' }),
+  job_id: Uuid,
   status: JobStatus,
   processed_count: Type.Integer({ description: 'Bundles created' }),
   error_count: Type.Integer({ description: 'Rows that could not be read (skipped), per the engine summary' }),
@@ -135,7 +135,7 @@ export const BundlePricingReply = Type.Object({
 }, { additionalProperties: true })
 
 export const BundleReply = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  id: Uuid,
   type: StringEnum(['FBT', 'VOLUME'] as const, 'FBT: bought together; VOLUME: quantity breaks of one product'),
   items: Type.Array(Type.Object({
     key: Type.String(),
@@ -160,7 +160,7 @@ export const BundleReply = Type.Object({
 })
 
 export const BundlesPage = Type.Object({
-  job_id: Type.String({ format: 'uuid' }),
+  job_id: Uuid,
   status: JobStatus,
   completed_at: NullableIsoTime,
   total: Type.Integer({ description: 'Bundles of this install' }),
