@@ -13,6 +13,7 @@ import { startTestApp, testConfig } from '../helpers/app.js'
 import { createTestDatabase } from '../helpers/database.js'
 import { TINY_CATALOG, upload, waitFor, waitForJob } from '../helpers/http.js'
 import { readShop } from '../helpers/fixtures.js'
+import { logCapture } from '../helpers/log-events.js'
 
 t.test('the scheduled sweep runs without any outside scheduler', async (t) => {
   // The stuck row exists before the instance starts: pg-boss fires a due schedule at start-up, and
@@ -41,18 +42,16 @@ t.test('shutdown mid-job hands the job back, even on its last attempt; the next 
   const settings = { SHUTDOWN_TIMEOUT_SECONDS: 1, QUEUE_RETRY_LIMIT: 0 }
   const database = await createTestDatabase()
   t.teardown(async () => { await database.drop() })
-  const logs: Array<Record<string, unknown>> = []
   // The worker logs processing_started once it has stamped its attempt: the job is running from then.
-  let jobRunning = (): void => {}
-  const running = new Promise<void>(resolve => { jobRunning = resolve })
-  const stream = { write: (line: string) => { const l = JSON.parse(line); logs.push(l); if (l.event === 'processing_started') jobRunning() } }
+  const stream = logCapture('processing_started')
+  const logs = stream.lines
   const app = await buildApp({ config: testConfig(database, settings), database: await database.open() }, { logger: { level: 'info', stream } })
   const h = { 'x-shop-domain': 'restarting.myshopify.com' }
   const res = await upload(app, { filename: 'orders.csv', content: readShop(30000, 'shopify-orders', 5) }, h)
   t.equal(res.statusCode, 200, res.body)
   const jobId = res.json().job_id
   let noStart: NodeJS.Timeout | undefined
-  await Promise.race([running, new Promise((_resolve, reject) => { noStart = setTimeout(() => reject(new Error('the job never started: no processing_started log line within 60 s')), 60_000) })])
+  await Promise.race([stream.seen, new Promise((_resolve, reject) => { noStart = setTimeout(() => reject(new Error('the job never started: no processing_started log line within 60 s')), 60_000) })])
   clearTimeout(noStart)
   t.equal(app.workers.active(), 1, 'the job is running when the instance shuts down')
   await app.close()
@@ -90,8 +89,9 @@ t.test('an attempt stopped at its expiry: retried while retries are left, failed
   // The handler is driven by hand with its expiry already passed (what AbortSignal.timeout does at
   // QUEUE_EXPIRY_SECONDS), so no test waits for a clock.
   const { app } = await startTestApp(t, {}, { workers: false })
-  const logs: Array<Record<string, unknown>> = []
-  const log = pino({ level: 'warn' }, { write: (line: string) => { logs.push(JSON.parse(line)) } })
+  const captured = logCapture()
+  const logs = captured.lines
+  const log = pino({ level: 'warn' }, captured)
   const expired = (): AbortSignal => AbortSignal.abort(new DOMException('The operation timed out.', 'TimeoutError'))
   const finished: string[] = []
   const deps = { db: app.db, log, expirySeconds: 480, onFinished: async (_tx: unknown, f: { status: string }) => { finished.push(f.status) } }

@@ -8,6 +8,7 @@ import { INTERNAL_FAILURE, processQuickInstall } from '../../src/jobs/process-qu
 import { ORPHAN_CHUNK_AGE_HOURS, QUEUE_WAIT_LIMIT_HOURS, sweepStuckJobs } from '../../src/jobs/sweep-stuck-jobs.js'
 import crypto from 'node:crypto'
 import { pino } from 'pino'
+import { logCapture } from '../helpers/log-events.js'
 import { engineSourceFor, THREAD_READ_MIN_BYTES } from '../../src/jobs/stored-upload.js'
 
 const CRON_SECRET = 'cron-secret-0123456789abcdef'
@@ -92,12 +93,11 @@ t.test('a late worker never turns a swept upload into COMPLETED', async (t) => {
   // A worker already past its start when the sweep runs: its final write finds the row failed.
   const racing = await startUpload('late-worker-2')
   // The worker logs processing_started once it has stamped its start (the sweep times attempts from there).
-  let attemptStarted = (): void => {}
-  const started = new Promise<void>(resolve => { attemptStarted = resolve })
-  const log = pino({ level: 'info' }, { write: (line: string) => { if (JSON.parse(line).event === 'processing_started') attemptStarted() } })
+  const started = logCapture('processing_started')
+  const log = pino({ level: 'info' }, started)
   const run = processQuickInstall({ db: app.db, log, signal: new AbortController().signal, now: () => new Date() },
     { id: 'job2', data: { upload_id: racing, shop_id: 'late-worker-2.myshopify.com' }, retryCount: 0, retryLimit: 2 })
-  await Promise.race([started, run.then((outcome) => { throw new Error(`the worker ended (${outcome}) without logging processing_started`) })])
+  await Promise.race([started.seen, run.then((outcome) => { throw new Error(`the worker ended (${outcome}) without logging processing_started`) })])
   t.not(await attemptStartedAt(racing), null, 'the worker stamped its start before it said so')
   // Move that start back.
   await backdate(racing, 30)
@@ -144,8 +144,9 @@ t.test('a result that cannot be written on the last attempt fails the upload and
   await app.db.executeSql("create function refuse_bundles () returns trigger language plpgsql as $$ begin raise exception 'bundles refused by the test'; end $$")
   await app.db.executeSql(`create trigger refuse_bundles before insert on bundle_recommendations for each row when (new.upload_id = '${id}') execute function refuse_bundles()`)
   t.teardown(async () => { await app.db.executeSql('drop trigger refuse_bundles on bundle_recommendations; drop function refuse_bundles()') })
-  const logs: Array<Record<string, unknown>> = []
-  const log = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line)) } })
+  const captured = logCapture()
+  const logs = captured.lines
+  const log = pino({ level: 'info' }, captured)
   await t.rejects(processQuickInstall({ db: app.db, log, signal: new AbortController().signal },
     { id: 'job-unwritable', data: { upload_id: id, shop_id: 'unwritable.myshopify.com' }, retryCount: 2, retryLimit: 2 }), /bundle_recommendations/)
   t.same(await row(id), { status: 'failed', error_message: INTERNAL_FAILURE }, 'nothing retries the last attempt: the upload is failed now, not left processing for the sweep')

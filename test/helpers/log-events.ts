@@ -1,0 +1,23 @@
+// A pino destination for in-process tests: it keeps every JSON line, and resolves `seen` when the
+// given event is logged, so a test waits on what the code says it did instead of polling or sleeping.
+export interface LogCapture {
+  write: (line: string) => void
+  lines: Array<Record<string, unknown>>
+  /** Resolves on the first line whose `event` field is the one asked for (never, when none was). */
+  seen: Promise<void>
+}
+
+export function logCapture (event?: string): LogCapture {
+  let markSeen = (): void => {}
+  const seen = new Promise<void>(resolve => { markSeen = resolve })
+  const lines: Array<Record<string, unknown>> = []
+  return {
+    lines,
+    seen,
+    write (line: string) {
+      const parsed = JSON.parse(line) as Record<string, unknown>
+      lines.push(parsed)
+      if (event !== undefined && parsed.event === event) markSeen()
+    }
+  }
+}
