@@ -4,10 +4,10 @@
 // must not be believed, and neither must the header of a client that reaches the service directly.
 // The app's own server options decide this (TRUSTED_PROXIES).
 import t from 'tap'
-import { Writable } from 'node:stream'
 import Fastify from 'fastify'
 import { serverOptions } from '../../src/app.js'
 import { configFrom } from '../../src/config.js'
+import { logCapture } from '../helpers/log-events.js'
 
 const FRONT_END = '169.254.1.1' // link-local, as Cloud Run's front end reaches a container
 const OUTSIDER = '198.51.100.20'
@@ -15,8 +15,8 @@ const CLIENT = '203.0.113.7'
 const FORGED = '6.6.6.6'
 
 async function seenAddress (trusted: string | undefined, forwardedFor: string | undefined, peer = FRONT_END): Promise<{ ip: string, logged: unknown }> {
-  const lines: Array<Record<string, unknown>> = []
-  const stream = new Writable({ write (chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } })
+  const stream = logCapture()
+  const lines = stream.lines
   const config = configFrom(trusted === undefined ? {} : { TRUSTED_PROXIES: trusted })
   const app = Fastify({ ...serverOptions(config), logger: { level: 'info', stream } })
   app.get('/whoami', async (request) => ({ ip: request.ip }))

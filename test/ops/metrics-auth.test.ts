@@ -3,12 +3,12 @@
 // shared pool. With METRICS_TOKEN set it needs `Authorization: Bearer <token>`; without one it stays
 // open, and an instance in Shopify (production) auth mode says so at start-up.
 import t from 'tap'
-import { Writable } from 'node:stream'
 import { buildApp } from '../../src/app.js'
 import { ConfigError, configFrom } from '../../src/config.js'
 import { testConfig } from '../helpers/app.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js'
 import { sessionLimits } from '../../plugins/database.js'
+import { logCapture } from '../helpers/log-events.js'
 import type { Config } from '../../src/config.js'
 
 const METRICS_TOKEN = 'metrics-token-0123456789'
@@ -16,13 +16,8 @@ const SHOPIFY = { SHOPIFY_API_KEY: 'api-key', SHOPIFY_API_SECRET: 'shopify-secre
 
 /** The app with these settings on its own database, and the lines it logged (warn and up). */
 async function start (t: Tap.Test, overrides: Partial<Config>): Promise<{ app: Awaited<ReturnType<typeof buildApp>>, lines: Array<Record<string, unknown>> }> {
-  const lines: Array<Record<string, unknown>> = []
-  const stream = new Writable({
-    write (chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line))
-      done()
-    }
-  })
+  const stream = logCapture()
+  const lines = stream.lines
   const database: TestDatabase = await createTestDatabase()
   const config = testConfig(database, overrides)
   const app = await buildApp({ config, database: await database.open(sessionLimits(config)), workers: false }, { logger: { level: 'warn', stream } })

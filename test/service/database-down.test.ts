@@ -2,13 +2,13 @@
 // /readyz says why, the service recovers by itself when the database is back, and a job attempt that
 // failed in the outage waits for it (untilDatabaseAnswers) so that its failure is recorded.
 import t from 'tap'
-import { Writable } from 'node:stream'
 import { startTestApp, testConfig } from '../helpers/app.js'
 import { createTestDatabase, databaseOutage, onPostgres } from '../helpers/database.js'
 import { buildApp } from '../../src/app.js'
 import { isDatabaseUnavailable } from '../../db/unavailable.js'
 import { untilDatabaseAnswers } from '../../db/wait-for-database.js'
 import { upload } from '../helpers/http.js'
+import { logCapture } from '../helpers/log-events.js'
 
 t.test('connection failures are told apart from other errors', async (t) => {
   t.ok(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })))
@@ -20,13 +20,8 @@ t.test('connection failures are told apart from other errors', async (t) => {
 })
 
 t.test('/readyz with the database unreachable: a general reason for the caller, the detail in the log', async (t) => {
-  const lines: Array<Record<string, unknown>> = []
-  const stream = new Writable({
-    write (chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line))
-      done()
-    }
-  })
+  const stream = logCapture()
+  const lines = stream.lines
   const database = await createTestDatabase()
   const app = await buildApp({ config: testConfig(database), database: await database.open(), workers: false }, { logger: { level: 'warn', stream } })
   t.teardown(async () => { await app.close(); await database.drop() })

@@ -1,20 +1,19 @@
 // What the log says about an error: a failed query's bound parameters (an upload's chunk, that is the
 // customer's file) never reach it, while the query and the driver's own error do.
 import t from 'tap'
-import { Writable } from 'node:stream'
 import Fastify from 'fastify'
 import { DrizzleQueryError } from 'drizzle-orm/errors'
 import { logSerializers } from '../../src/request-log.js'
+import { logCapture } from '../helpers/log-events.js'
 
 const PARAMS_HIDDEN = 'params: [not logged]'
 const CUSTOMER_ROW = 'order_id,email\n1001,jane.doe@example.com\n'
 
 function capturingApp (): { app: ReturnType<typeof Fastify>, lines: () => Array<Record<string, any>> } {
-  const chunks: string[] = []
-  const stream = new Writable({ write (chunk, _enc, done) { chunks.push(String(chunk)); done() } })
+  const stream = logCapture()
   // As src/server.ts configures the logger.
   const app = Fastify({ logger: { level: 'info', messageKey: 'message', serializers: logSerializers, stream } as never })
-  return { app, lines: () => chunks.join('').split('\n').filter(l => l !== '').map(l => JSON.parse(l)) }
+  return { app, lines: () => stream.lines as Array<Record<string, any>> }
 }
 
 t.test('a failed chunk insert is logged without the chunk (the customer file)', async (t) => {
